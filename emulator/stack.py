@@ -1,0 +1,112 @@
+"""The deployed-stack model: what a CloudFormation stack looks like once created.
+
+After the SAM transform and provisioning, a template becomes a :class:`Stack`: Lambda
+functions with their resolved configuration, API Gateway APIs with their resolved OpenAPI
+bodies and stages, every resource's physical id and attributes (what ``Ref`` and
+``Fn::GetAtt`` return, per
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getatt.html),
+and the stack outputs. These models are pure data shared by the gateway, the runtime and
+the AWS side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+ApiKind = Literal["REST", "HTTP"]
+
+
+def _frozen_map() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class PhysicalResource:
+    """A created resource: ``Ref`` returns ``physical_id``; ``Fn::GetAtt`` reads ``attributes``."""
+
+    logical_id: str
+    type: str
+    physical_id: str
+    attributes: Mapping[str, Any] = field(default_factory=_frozen_map)
+    #: False when the emulator does not emulate this type (it still gets a stable id).
+    emulated: bool = True
+
+
+@dataclass(frozen=True)
+class FunctionConfig:
+    """An ``AWS::Lambda::Function`` after the SAM transform and intrinsic resolution."""
+
+    logical_id: str
+    name: str  # physical FunctionName
+    arn: str
+    handler: str  # "module.function" or "package/module.function"
+    runtime: str
+    code_dir: Path  # absolute local directory of the CodeUri
+    #: Directories put on the import path after ``code_dir``, in order (layers' python/).
+    layer_paths: tuple[Path, ...] = ()
+    timeout_s: float = 3.0
+    memory_mb: int = 128
+    environment: Mapping[str, str] = field(default_factory=_frozen_map)
+    architectures: tuple[str, ...] = ("x86_64",)
+    reserved_concurrency: int | None = None
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """An API Gateway REST API (``AWS::ApiGateway::RestApi``) or HTTP API (``AWS::ApiGatewayV2::Api``).
+
+    ``definition`` is the OpenAPI 3 / Swagger 2 body with every intrinsic resolved, so each
+    ``x-amazon-apigateway-integration.uri`` names a function ARN.
+    """
+
+    logical_id: str
+    api_id: str  # 10 lower-case alphanumerics, stable for a given stack and logical id
+    kind: ApiKind
+    stage: str  # "Prod", "$default", ...
+    definition: Mapping[str, Any]
+    stage_variables: Mapping[str, str] = field(default_factory=_frozen_map)
+    binary_media_types: tuple[str, ...] = ()
+    #: HTTP API ``CorsConfiguration`` (AllowOrigins, AllowMethods...), if set on the resource.
+    cors_configuration: Mapping[str, Any] | None = None
+    #: The Stage resource's properties (MethodSettings, DefaultRouteSettings...), resolved.
+    stage_properties: Mapping[str, Any] = field(default_factory=_frozen_map)
+
+
+@dataclass(frozen=True)
+class Output:
+    """A stack output, resolved."""
+
+    key: str
+    value: str
+    description: str | None = None
+    export_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A template, transformed, provisioned and resolved."""
+
+    name: str
+    template_path: Path
+    region: str
+    account_id: str
+    functions: Mapping[str, FunctionConfig]  # by logical id
+    apis: tuple[ApiConfig, ...]
+    resources: Mapping[str, PhysicalResource]  # by logical id
+    outputs: Mapping[str, Output]
+    warnings: tuple[str, ...] = ()
+
+    def function_by_arn(self, arn: str) -> FunctionConfig | None:
+        """The function an integration or event source URI names (qualifier ignored)."""
+        base = arn.split(":function:", 1)
+        if len(base) != 2:
+            return None
+        name = base[1].split(":", 1)[0]
+        for function in self.functions.values():
+            if function.name == name:
+                return function
+        return None
