@@ -1,0 +1,183 @@
+"""API Gateway: the one place where a request walks the whole path to a Lambda and back.
+
+request -> stage -> CORS preflight -> route -> integration (Lambda proxy | MOCK)
+        -> event -> runtime -> proxy result -> HTTP response
+
+Status codes and bodies follow API Gateway's documented behaviour for REST APIs
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html)
+and HTTP APIs
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html):
+a handler exception, a function timeout or a malformed result is a 502 (REST) or 500 (HTTP);
+the integration timeout is a 504 (REST) or 503 (HTTP); the client never sees a traceback,
+the log does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from emulator import gateway_responses
+from emulator.config import MAX_REQUEST_BYTES, Settings
+from emulator.errors import GatewayError
+from emulator.events import build_event
+from emulator.http import HttpRequest, HttpResponse
+from emulator.integrations import mock_response
+from emulator.policy.cors import apply_cors, preflight_response
+from emulator.responses import MalformedResponse, translate_result
+from emulator.routing import RouteMatch, Router
+from emulator.runtime import CallerTimeout, Runtime, TooManyRequests
+from emulator.spec import ApiModel
+from emulator.stack import Stack
+
+logger = logging.getLogger(__name__)
+
+#: Local-only response header carrying the Init Duration of a cold start, in ms.
+COLD_START_HEADER = "X-Emulator-Cold-Start"
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class ApiGateway:
+    """One deployed API stage: routes compiled once, then :meth:`handle` per request."""
+
+    def __init__(self, api: ApiModel, runtime: Runtime, stack: Stack, settings: Settings, *,
+                 clock: Callable[[], float] = time.time,
+                 id_factory: Callable[[], str] = _new_id) -> None:
+        self.api = api
+        self.kind = api.kind
+        self.stage = api.stage
+        self._router = Router(api)
+        self._runtime = runtime
+        self._stack = stack
+        self._settings = settings
+        self._clock = clock
+        self._new_id = id_factory
+        # "$default" is served at the root; any other stage is the first path segment.
+        self._stage_prefix = "" if api.stage == "$default" else "/" + api.stage
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Answer one request whose ``path`` still carries the stage prefix."""
+        request_id = self._new_id()
+        try:
+            response = self._dispatch(request, request_id)
+        except GatewayError as error:
+            logger.info("%s %s %s -> %d gateway response %s", request_id, request.method,
+                        request.path, error.status, error.response_type)
+            response = self._error_response(error)
+        return self._with_request_headers(response, request_id)
+
+    def _dispatch(self, request: HttpRequest, request_id: str) -> HttpResponse:
+        if len(request.body) > MAX_REQUEST_BYTES:
+            raise gateway_responses.request_too_large(self.kind)
+        request = self._strip_stage(request)
+        if self.api.cors is not None:
+            preflight = preflight_response(self.api.cors, request)
+            if preflight is not None:
+                return preflight
+        match = self._router.match(request.method, request.path)
+        if match is None:
+            raise gateway_responses.missing_route(self.kind)
+        response = self._integrate(request, match, request_id)
+        if self.api.cors is not None:
+            response = apply_cors(self.api.cors, request, response)
+        return response
+
+    def _strip_stage(self, request: HttpRequest) -> HttpRequest:
+        if not self._stage_prefix:
+            return request
+        path = request.path
+        prefix = self._stage_prefix
+        if path == prefix:
+            return dataclasses.replace(request, path="/")
+        if not path.startswith(prefix + "/"):
+            raise gateway_responses.unknown_stage(self.kind)
+        return dataclasses.replace(request, path=path[len(prefix):])
+
+    def _integrate(self, request: HttpRequest, match: RouteMatch,
+                   request_id: str) -> HttpResponse:
+        operation = match.operation
+        integration = operation.integration
+        if integration is None:
+            logger.error("%s %s has no x-amazon-apigateway-integration", self.api.config.logical_id,
+                         operation.route_key)
+            raise gateway_responses.internal_error(self.kind)
+        if integration.type == "mock":
+            return mock_response(operation, request)
+        if integration.type != "aws_proxy" or integration.function_arn is None:
+            logger.error("%s %s: integration type %r is not emulated (only aws_proxy and mock)",
+                         self.api.config.logical_id, operation.route_key, integration.type)
+            raise gateway_responses.internal_error(self.kind)
+        function = self._stack.function_by_arn(integration.function_arn)
+        if function is None:
+            logger.error("%s %s: integration names %s, which the stack does not define",
+                         self.api.config.logical_id, operation.route_key,
+                         integration.function_arn)
+            raise gateway_responses.internal_error(self.kind)
+
+        event = build_event(request, match, self.api, request_id=request_id,
+                            time_epoch_ms=int(self._clock() * 1000),
+                            account_id=self._settings.account_id)
+        try:
+            result = self._runtime.invoke(function.logical_id, event,
+                                          caller_timeout_s=integration.timeout_ms / 1000)
+        except CallerTimeout:
+            logger.error("%s %s: integration timed out after %d ms", request_id,
+                         operation.route_key, integration.timeout_ms)
+            raise gateway_responses.integration_timeout(self.kind) from None
+        except TooManyRequests:
+            logger.error("%s %s: Lambda throttled %s (reserved concurrency reached)",
+                         request_id, operation.route_key, function.name)
+            raise gateway_responses.internal_error(self.kind) from None
+
+        if result.error is not None:
+            logger.error("%s %s: Lambda execution failed: %s: %s", request_id,
+                         operation.route_key, result.error.errorType, result.error.errorMessage)
+            raise gateway_responses.integration_failure(self.kind)
+        try:
+            response = translate_result(result.payload, api=self.api,
+                                        payload_format_version=integration.payload_format_version,
+                                        request=request)
+        except MalformedResponse as exc:
+            logger.error("%s %s: Execution failed due to configuration error: "
+                         "Malformed Lambda proxy response: %s", request_id,
+                         operation.route_key, exc)
+            raise gateway_responses.integration_failure(self.kind) from None
+        if result.cold_start and result.init_duration_ms is not None:
+            response = _add_headers(response,
+                                    ((COLD_START_HEADER, f"{result.init_duration_ms:.2f}"),))
+        return response
+
+    def _error_response(self, error: GatewayError) -> HttpResponse:
+        headers: list[tuple[str, str]] = [("Content-Type", "application/json")]
+        if error.error_type:
+            headers.append(("x-amzn-ErrorType", error.error_type))
+        headers.extend(error.headers.items())
+        body = json.dumps(dict(error.body), separators=(",", ":")).encode()
+        return HttpResponse(status=error.status, headers=tuple(headers), body=body)
+
+    def _with_request_headers(self, response: HttpResponse, request_id: str) -> HttpResponse:
+        if self.kind == "REST":
+            extra: tuple[tuple[str, str], ...] = (
+                ("x-amzn-RequestId", request_id),
+                ("x-amz-apigw-id", _apigw_id(request_id)),
+            )
+        else:
+            extra = (("apigw-requestid", _apigw_id(request_id)),)
+        return _add_headers(response, extra)
+
+
+def _add_headers(response: HttpResponse,
+                 extra: tuple[tuple[str, str], ...]) -> HttpResponse:
+    return dataclasses.replace(response, headers=response.headers + extra)
+
+
+def _apigw_id(request_id: str) -> str:
+    # The extended request id API Gateway sends is 16 url-safe characters.
+    return request_id.replace("-", "")[:14].upper() + "="

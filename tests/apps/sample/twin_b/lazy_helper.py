@@ -1,0 +1,1 @@
+WHO = "lazy-twin-b"
