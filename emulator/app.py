@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from emulator.aws import AwsEnvironment, provision, register_stack
 from emulator.config import Settings
 from emulator.gateway import ApiGateway
+from emulator.policy.pipeline import PolicyContext, build_policy
 from emulator.runtime import Runtime
 from emulator.seed import seed_directory
 from emulator.spec import parse_api
@@ -31,11 +33,14 @@ class Emulator:
     """A provisioned stack with its runtime and gateways; no sockets except the AWS endpoint.
 
     ``serve`` binds ports around it; tests use it directly through :mod:`emulator.testing`.
+    ``clock`` (wall-clock seconds) drives event times, authorizer caches, throttling and
+    quotas, so tests can move time.
     """
 
     def __init__(self, template_path: Path | str, settings: Settings | None = None, *,
                  serve_aws_endpoint: bool = False,
-                 seed_dirs: Sequence[Path | str] | None = None) -> None:
+                 seed_dirs: Sequence[Path | str] | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self.settings = settings or Settings()
         self.template_path = Path(template_path).resolve()
         self.template = load_template(self.template_path, self.settings)
@@ -48,12 +53,14 @@ class Emulator:
             self.stack: Stack = build_stack(self.template, registry)
             self.runtime = Runtime(self.stack.functions, self.settings,
                                    extra_environment=self.aws.function_environment())
-            self.gateways: dict[str, ApiGateway] = {
-                config.logical_id: ApiGateway(
-                    parse_api(config, default_timeout_ms=self.settings.integration_timeout_ms),
-                    self.runtime, self.stack, self.settings)
-                for config in self.stack.apis
-            }
+            policy_context = PolicyContext(stack=self.stack, settings=self.settings,
+                                           runtime=self.runtime, aws=self.aws, clock=clock)
+            self.gateways: dict[str, ApiGateway] = {}
+            for config in self.stack.apis:
+                api = parse_api(config, default_timeout_ms=self.settings.integration_timeout_ms)
+                self.gateways[config.logical_id] = ApiGateway(
+                    api, self.runtime, self.stack, self.settings,
+                    policy=build_policy(api, policy_context), clock=clock)
             for folder in seed_dirs if seed_dirs is not None else self.template.seed_dirs:
                 seed_directory(Path(folder), self.stack, self.aws)
         except BaseException:

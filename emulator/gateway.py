@@ -15,11 +15,10 @@ the log does.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from emulator import gateway_responses
 from emulator.config import MAX_REQUEST_BYTES, Settings
@@ -28,6 +27,8 @@ from emulator.events import build_event
 from emulator.http import HttpRequest, HttpResponse
 from emulator.integrations import mock_response
 from emulator.policy.cors import apply_cors, preflight_response
+from emulator.policy.pipeline import PolicyStep, RequestState
+from emulator.policy.responses import GatewayResponseRenderer
 from emulator.responses import MalformedResponse, translate_result
 from emulator.routing import RouteMatch, Router
 from emulator.runtime import CallerTimeout, Runtime, TooManyRequests
@@ -48,9 +49,12 @@ class ApiGateway:
     """One deployed API stage: routes compiled once, then :meth:`handle` per request."""
 
     def __init__(self, api: ApiModel, runtime: Runtime, stack: Stack, settings: Settings, *,
+                 policy: Sequence[PolicyStep] = (),
                  clock: Callable[[], float] = time.time,
                  id_factory: Callable[[], str] = _new_id) -> None:
         self.api = api
+        self.policy = tuple(policy)
+        self._responses = GatewayResponseRenderer(api)
         self.kind = api.kind
         self.stage = api.stage
         self._router = Router(api)
@@ -70,7 +74,7 @@ class ApiGateway:
         except GatewayError as error:
             logger.info("%s %s %s -> %d gateway response %s", request_id, request.method,
                         request.path, error.status, error.response_type)
-            response = self._error_response(error)
+            response = self._responses.render(error, request=request, request_id=request_id)
         return self._with_request_headers(response, request_id)
 
     def _dispatch(self, request: HttpRequest, request_id: str) -> HttpResponse:
@@ -84,7 +88,10 @@ class ApiGateway:
         match = self._router.match(request.method, request.path)
         if match is None:
             raise gateway_responses.missing_route(self.kind)
-        response = self._integrate(request, match, request_id)
+        state = RequestState(request_id=request_id)
+        for step in self.policy:
+            step.check(request, match, state)
+        response = self._integrate(request, match, state)
         if self.api.cors is not None:
             response = apply_cors(self.api.cors, request, response)
         return response
@@ -101,7 +108,8 @@ class ApiGateway:
         return dataclasses.replace(request, path=path[len(prefix):])
 
     def _integrate(self, request: HttpRequest, match: RouteMatch,
-                   request_id: str) -> HttpResponse:
+                   state: RequestState) -> HttpResponse:
+        request_id = state.request_id
         operation = match.operation
         integration = operation.integration
         if integration is None:
@@ -121,9 +129,11 @@ class ApiGateway:
                          integration.function_arn)
             raise gateway_responses.internal_error(self.kind)
 
+        api_key = (state.api_key, state.api_key_id or "") if state.api_key else None
         event = build_event(request, match, self.api, request_id=request_id,
                             time_epoch_ms=int(self._clock() * 1000),
-                            account_id=self._settings.account_id)
+                            account_id=self._settings.account_id,
+                            authorizer=state.authorizer, api_key=api_key)
         try:
             result = self._runtime.invoke(function.logical_id, event,
                                           caller_timeout_s=integration.timeout_ms / 1000)
@@ -153,14 +163,6 @@ class ApiGateway:
             response = _add_headers(response,
                                     ((COLD_START_HEADER, f"{result.init_duration_ms:.2f}"),))
         return response
-
-    def _error_response(self, error: GatewayError) -> HttpResponse:
-        headers: list[tuple[str, str]] = [("Content-Type", "application/json")]
-        if error.error_type:
-            headers.append(("x-amzn-ErrorType", error.error_type))
-        headers.extend(error.headers.items())
-        body = json.dumps(dict(error.body), separators=(",", ":")).encode()
-        return HttpResponse(status=error.status, headers=tuple(headers), body=body)
 
     def _with_request_headers(self, response: HttpResponse, request_id: str) -> HttpResponse:
         if self.kind == "REST":

@@ -17,7 +17,8 @@ werkzeug's test client), and handlers' boto3 calls hit the same moto state as
 from __future__ import annotations
 
 import json as jsonlib
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -102,10 +103,11 @@ class TestEmulator(Emulator):
 @contextmanager
 def start_emulator(template: Path | str, *, settings: Settings | None = None,
                    seed_dirs: list[Path] | None = None,
-                   serve_aws_endpoint: bool = False) -> Iterator[TestEmulator]:
+                   serve_aws_endpoint: bool = False,
+                   clock: Callable[[], float] = time.time) -> Iterator[TestEmulator]:
     """Provision ``template`` on a fresh moto and yield the emulator; tear down after."""
     emulator = TestEmulator(template, settings, seed_dirs=seed_dirs,
-                            serve_aws_endpoint=serve_aws_endpoint)
+                            serve_aws_endpoint=serve_aws_endpoint, clock=clock)
     try:
         emulator.publish({logical_id: TEST_ORIGIN for logical_id in emulator.gateways})
         yield emulator

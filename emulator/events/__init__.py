@@ -39,12 +39,19 @@ def payload_format_version(api: ApiModel, match: RouteMatch) -> str:
 
 def build_event(request: HttpRequest, match: RouteMatch, api: ApiModel, *, request_id: str,
                 time_epoch_ms: int, account_id: str,
-                authorizer: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The Lambda event for ``request`` routed to ``match`` on ``api``."""
+                authorizer: Mapping[str, Any] | None = None,
+                api_key: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The Lambda event for ``request`` routed to ``match`` on ``api``.
+
+    ``api_key`` (value, id) fills ``requestContext.identity`` of REST events; HTTP APIs have
+    no API keys.
+    """
     builder: _Builder
     if api.kind == "REST":
-        builder = build_rest_event
-    elif payload_format_version(api, match) == "1.0":
+        return build_rest_event(request, match, api, request_id=request_id,
+                                time_epoch_ms=time_epoch_ms, account_id=account_id,
+                                authorizer=authorizer, api_key=api_key)
+    if payload_format_version(api, match) == "1.0":
         builder = build_http_v1_event
     else:
         builder = build_http_v2_event

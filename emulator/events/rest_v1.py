@@ -136,7 +136,8 @@ def rest_body(request: HttpRequest, binary_media_types: tuple[str, ...]) -> tupl
     return request.body.decode("utf-8", errors="replace"), False
 
 
-def identity(request: HttpRequest, *, with_api_key: bool) -> dict[str, Any]:
+def identity(request: HttpRequest, *, with_api_key: bool,
+             api_key: tuple[str, str] | None = None) -> dict[str, Any]:
     """``requestContext.identity`` for an unauthenticated (non-IAM, non-Cognito) caller."""
     result: dict[str, Any] = {
         "accessKey": None,
@@ -154,8 +155,7 @@ def identity(request: HttpRequest, *, with_api_key: bool) -> dict[str, Any]:
         "clientCert": None,
     }
     if with_api_key:
-        result["apiKey"] = None
-        result["apiKeyId"] = None
+        result["apiKey"], result["apiKeyId"] = api_key if api_key is not None else (None, None)
     return result
 
 
@@ -169,8 +169,12 @@ def stage_variables(api: ApiModel) -> dict[str, str] | None:
 
 def build_rest_event(request: HttpRequest, match: RouteMatch, api: ApiModel, *, request_id: str,
                      time_epoch_ms: int, account_id: str,
-                     authorizer: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The event a REST API sends a Lambda proxy integration."""
+                     authorizer: Mapping[str, Any] | None = None,
+                     api_key: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The event a REST API sends a Lambda proxy integration.
+
+    ``api_key`` is the (value, id) of the API key the request was accepted with.
+    """
     operation = match.operation
     headers, multi_headers = v1_header_maps(
         gateway_headers(request, request_id=request_id, time_epoch_ms=time_epoch_ms, lower=False))
@@ -184,7 +188,7 @@ def build_rest_event(request: HttpRequest, match: RouteMatch, api: ApiModel, *, 
         "domainPrefix": domain_prefix(domain),
         "extendedRequestId": extended_request_id(request_id),
         "httpMethod": request.method,
-        "identity": identity(request, with_api_key=True),
+        "identity": identity(request, with_api_key=True, api_key=api_key),
         "path": f"/{api.stage}{request.path}",
         "protocol": request.protocol,
         "requestId": request_id,

@@ -1,0 +1,10 @@
+"""Placeholder: no api keys policy yet (being implemented)."""
+
+from __future__ import annotations
+
+from emulator.policy.pipeline import PolicyContext, PolicyStep
+from emulator.spec import ApiModel
+
+
+def build_api_key_step(api: ApiModel, context: PolicyContext) -> PolicyStep | None:
+    return None
