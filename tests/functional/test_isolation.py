@@ -39,3 +39,21 @@ def test_concurrent_invocations_of_different_functions_stay_isolated(
         assert body["who"] == f"twin-{name}"
         assert body["lazy"] == f"lazy-twin-{name}"
         assert body["twin_env"] == name
+
+
+def test_a_slow_function_does_not_block_requests_to_other_functions(
+        sample: TestEmulator) -> None:
+    finished: list[str] = []
+
+    def slow() -> None:
+        response = sample.client("ServerlessRestApi").get("/behaviour/nap")  # 0.8 s handler
+        assert response.status_code == 200
+        finished.append("slow")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        future = pool.submit(slow)
+        for _ in range(3):
+            assert sample.client("ServerlessRestApi").get("/echo").status_code == 200
+        finished.append("fast")
+        future.result()
+    assert finished == ["fast", "slow"]
