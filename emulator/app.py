@@ -84,7 +84,8 @@ class Emulator:
         by_api_id = {self.gateways[logical_id].api.config.api_id: url
                      for logical_id, url in base_urls.items()}
         outputs = {
-            key: dataclasses.replace(output, value=rewrite_execute_api_urls(output.value, by_api_id))
+            key: dataclasses.replace(
+                output, value=rewrite_execute_api_urls(output.value, by_api_id))
             for key, output in self.stack.outputs.items()
         }
         self.stack = dataclasses.replace(self.stack, outputs=outputs)

@@ -41,8 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m emulator",
-                                     description="Local serverless emulator (SAM + API Gateway + Lambda + moto).")
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator",
+        description="Local serverless emulator (SAM + API Gateway + Lambda + moto).")
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     commands = parser.add_subparsers(dest="command_name", required=True)
@@ -51,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     _template_options(serve)
     serve.add_argument("--host", default=config.DEFAULT_HOST)
     serve.add_argument("--port", type=int, default=config.DEFAULT_PORT,
-                       help="port of the first API; each further API takes the next port (0: free ports)")
+                       help="port of the first API; each further API takes the next port "
+                            "(0: free ports)")
     serve.add_argument("--aws-port", type=int, default=config.DEFAULT_AWS_PORT,
                        help="port of the AWS endpoint (moto) sharing state with the handlers")
     serve.add_argument("--seed", action="append", type=Path, default=None, metavar="DIR",

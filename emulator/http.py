@@ -35,40 +35,10 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
-@dataclass(frozen=True)
-class HttpRequest:
-    """A request as the client sent it (REST: the ``/{stage}`` prefix already removed)."""
+class _HeaderLookup:
+    """Case-insensitive lookups over an ordered ``headers`` tuple that may repeat names."""
 
-    method: str
-    path: str
-    raw_query: str
     headers: tuple[tuple[str, str], ...]
-    body: bytes
-    source_ip: str
-    host: str
-    protocol: str = "HTTP/1.1"
-
-    def header(self, name: str) -> str | None:
-        """The first value of header ``name`` (case-insensitive), or ``None``."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
-
-    def header_values(self, name: str) -> list[str]:
-        """Every value of header ``name`` (case-insensitive), in arrival order."""
-        wanted = name.lower()
-        return [value for key, value in self.headers if key.lower() == wanted]
-
-
-@dataclass(frozen=True)
-class HttpResponse:
-    """A response ready for the wire; ``headers`` may repeat a name (``Set-Cookie``)."""
-
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or ``None``."""
@@ -82,6 +52,29 @@ class HttpResponse:
         """Every value of header ``name`` (case-insensitive), in order."""
         wanted = name.lower()
         return [value for key, value in self.headers if key.lower() == wanted]
+
+
+@dataclass(frozen=True)
+class HttpRequest(_HeaderLookup):
+    """A request as the client sent it (REST: the ``/{stage}`` prefix already removed)."""
+
+    method: str
+    path: str
+    raw_query: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    source_ip: str
+    host: str
+    protocol: str = "HTTP/1.1"
+
+
+@dataclass(frozen=True)
+class HttpResponse(_HeaderLookup):
+    """A response ready for the wire; ``headers`` may repeat a name (``Set-Cookie``)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
 
 
 def parse_query(raw_query: str) -> list[tuple[str, str]]:

@@ -36,7 +36,8 @@ class ManagementApi:
             return json_response(404, {"message": f"unknown management route {request.path}",
                                        "routes": sorted(self._routes)})
         if request.method not in ("GET", "HEAD"):
-            return json_response(405, {"message": f"{request.method} not allowed on {request.path}"})
+            return json_response(
+                405, {"message": f"{request.method} not allowed on {request.path}"})
         return json_response(200, view())
 
     def _stats(self) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def _api_event(kind: ApiKind, fields: Fields, region: str, account_id: str) -> d
     match = Router(api).match(method, values["path"])
     if match is None:
         raise EmulatorError(f"path {values['path']} does not match resource {values['resource']}")
-    headers = [("Host", "1234567890.execute-api.{region}.amazonaws.com".format(region=region)),
+    headers = [("Host", f"1234567890.execute-api.{region}.amazonaws.com"),
                ("User-Agent", "curl/8.5.0"), ("Accept", "*/*")]
     headers += [(k[len("header."):], v) for k, v in values.items() if k.startswith("header.")]
     body = values["body"].encode()
@@ -106,7 +106,8 @@ def _dynamodb(fields: Fields, region: str, account_id: str) -> dict[str, Any]:
 
 def _schedule(fields: Fields, region: str, account_id: str) -> dict[str, Any]:
     values = _known(fields, {"rule": "example-schedule"}, "schedule")
-    return rec.scheduled_event(rule_arn=f"arn:aws:events:{region}:{account_id}:rule/{values['rule']}",
+    rule_arn = f"arn:aws:events:{region}:{account_id}:rule/{values['rule']}"
+    return rec.scheduled_event(rule_arn=rule_arn,
                                account_id=account_id, region=region, time=datetime.now(UTC))
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from emulator.events.http_v2 import http_api_body, http_api_path
 from emulator.events.rest_v1 import (
-    domain_prefix,
+    api_context,
     extended_request_id,
     gateway_headers,
     identity,
@@ -49,12 +49,8 @@ def build_http_v1_event(request: HttpRequest, match: RouteMatch, api: ApiModel, 
     body, is_base64 = http_api_body(request)
     path = http_api_path(request, api)
     resource = path if operation.path == DEFAULT_ROUTE else operation.path
-    domain = request.host
     context: dict[str, Any] = {
-        "accountId": account_id,
-        "apiId": api.config.api_id,
-        "domainName": domain,
-        "domainPrefix": domain_prefix(domain),
+        **api_context(request, api, account_id),
         "extendedRequestId": extended_request_id(request_id),
         "httpMethod": request.method,
         "identity": identity(request, with_api_key=False),

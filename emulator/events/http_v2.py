@@ -30,7 +30,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from emulator.events.rest_v1 import domain_prefix, gateway_headers, stage_variables
+from emulator.events.rest_v1 import api_context, gateway_headers, stage_variables
 from emulator.http import HttpRequest, clf_time, http_api_decode_path, media_type, parse_query
 from emulator.routing import RouteMatch
 from emulator.spec import DEFAULT_ROUTE, ApiModel
@@ -75,12 +75,8 @@ def build_http_v2_event(request: HttpRequest, match: RouteMatch, api: ApiModel, 
     for key, value in parse_query(request.raw_query):
         query[key] = f"{query[key]},{value}" if key in query else value
     path = http_api_path(request, api)
-    domain = request.host
     context: dict[str, Any] = {
-        "accountId": account_id,
-        "apiId": api.config.api_id,
-        "domainName": domain,
-        "domainPrefix": domain_prefix(domain),
+        **api_context(request, api, account_id),
         "http": {
             "method": request.method,
             "path": path,

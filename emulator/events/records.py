@@ -30,7 +30,7 @@ def s3_event(*, bucket: str, key: str, region: str, event_name: str = "ObjectCre
              size: int = 0, etag: str = "", sequencer: str = "0A1B2C3D4E5F678901",
              source_ip: str = "127.0.0.1", time: datetime,
              request_id: str | None = None, version_id: str | None = None) -> dict[str, Any]:
-    """One S3 notification record wrapped in ``{"Records": [...]}``; ``key`` URL-encoded as S3 sends it."""
+    """One S3 notification wrapped in ``{"Records": [...]}``; ``key`` URL-encoded as S3 sends it."""
     obj: dict[str, Any] = {"key": quote_plus(key, safe="/"), "sequencer": sequencer}
     if event_name.startswith("ObjectCreated"):
         obj.update(size=size, eTag=etag or hashlib.md5(key.encode()).hexdigest())  # noqa: S324
@@ -84,7 +84,8 @@ def sqs_record(*, body: str, queue_arn: str, region: str, sent_at: datetime,
     }
 
 
-def dynamodb_stream_record(*, event_name: str, keys: Mapping[str, Any], stream_arn: str, region: str, time: datetime, sequence_number: int,
+def dynamodb_stream_record(*, event_name: str, keys: Mapping[str, Any], stream_arn: str,
+                           region: str, time: datetime, sequence_number: int,
                            new_image: Mapping[str, Any] | None = None,
                            old_image: Mapping[str, Any] | None = None,
                            view_type: str = "NEW_AND_OLD_IMAGES",

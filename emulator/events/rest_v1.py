@@ -72,6 +72,16 @@ def domain_prefix(domain: str) -> str:
     return host_without_port(domain).split(".", 1)[0]
 
 
+def api_context(request: HttpRequest, api: ApiModel, account_id: str) -> dict[str, Any]:
+    """The ``requestContext`` keys every payload shares: account, API and domain."""
+    return {
+        "accountId": account_id,
+        "apiId": api.config.api_id,
+        "domainName": request.host,
+        "domainPrefix": domain_prefix(request.host),
+    }
+
+
 def trace_id(request_id: str, time_epoch_ms: int) -> str:
     """An X-Ray trace header value, ``Root=1-<epoch hex>-<24 hex>``."""
     digest = hashlib.sha256(request_id.encode()).hexdigest()[:24]
@@ -180,12 +190,8 @@ def build_rest_event(request: HttpRequest, match: RouteMatch, api: ApiModel, *, 
         gateway_headers(request, request_id=request_id, time_epoch_ms=time_epoch_ms, lower=False))
     query, multi_query = v1_query_maps(request.raw_query)
     body, is_base64 = rest_body(request, api.binary_media_types)
-    domain = request.host
     context: dict[str, Any] = {
-        "accountId": account_id,
-        "apiId": api.config.api_id,
-        "domainName": domain,
-        "domainPrefix": domain_prefix(domain),
+        **api_context(request, api, account_id),
         "extendedRequestId": extended_request_id(request_id),
         "httpMethod": request.method,
         "identity": identity(request, with_api_key=True, api_key=api_key),
