@@ -69,15 +69,17 @@ class ApiGateway:
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Answer one request whose ``path`` still carries the stage prefix."""
         request_id = self._new_id()
+        state = RequestState(request_id=request_id)
         try:
-            response = self._dispatch(request, request_id)
+            response = self._dispatch(request, state)
         except GatewayError as error:
             logger.info("%s %s %s -> %d gateway response %s", request_id, request.method,
                         request.path, error.status, error.response_type)
-            response = self._responses.render(error, request=request, request_id=request_id)
+            response = self._responses.render(error, request=request, request_id=request_id,
+                                              state=state)
         return self._with_request_headers(response, request_id)
 
-    def _dispatch(self, request: HttpRequest, request_id: str) -> HttpResponse:
+    def _dispatch(self, request: HttpRequest, state: RequestState) -> HttpResponse:
         if len(request.body) > MAX_REQUEST_BYTES:
             raise gateway_responses.request_too_large(self.kind)
         request = self._strip_stage(request)
@@ -88,7 +90,6 @@ class ApiGateway:
         match = self._router.match(request.method, request.path)
         if match is None:
             raise gateway_responses.missing_route(self.kind)
-        state = RequestState(request_id=request_id)
         for step in self.policy:
             step.check(request, match, state)
         response = self._integrate(request, match, state)
@@ -115,13 +116,13 @@ class ApiGateway:
         if integration is None:
             logger.error("%s %s has no x-amazon-apigateway-integration", self.api.config.logical_id,
                          operation.route_key)
-            raise gateway_responses.internal_error(self.kind)
+            raise gateway_responses.api_configuration_error(self.kind)
         if integration.type == "mock":
             return mock_response(operation, request)
         if integration.type != "aws_proxy" or integration.function_arn is None:
             logger.error("%s %s: integration type %r is not emulated (only aws_proxy and mock)",
                          self.api.config.logical_id, operation.route_key, integration.type)
-            raise gateway_responses.internal_error(self.kind)
+            raise gateway_responses.api_configuration_error(self.kind)
         function = self._stack.function_by_arn(integration.function_arn)
         if function is None:
             logger.error("%s %s: integration names %s, which the stack does not define",

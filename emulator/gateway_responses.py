@@ -1,4 +1,4 @@
-"""The responses API Gateway produces itself, with their exact status codes and bodies.
+"""The responses API Gateway produces itself, with their exact status codes, bodies and types.
 
 REST APIs answer with the default gateway responses listed in
 https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
@@ -7,12 +7,87 @@ shorter set documented in
 https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html
 (``{"message":"Not Found"}``, ``{"message":"Internal Server Error"}``,
 ``{"message":"Service Unavailable"}`` on an integration timeout).
+
+Each REST rejection carries the gateway response *type* that
+``x-amazon-apigateway-gateway-responses`` customises; the types were checked against what real
+API Gateway logs as ``$context.error.responseType``:
+
+* A Lambda proxy function error (handler exception, function timeout, a response over the
+  payload limit) and a throttled Lambda ("Execution failed due to configuration error: Rate
+  Exceeded.") are ``INTEGRATION_FAILURE``, sent as 502 / 500 ``Internal server error`` with
+  ``x-amzn-ErrorType: InternalServerErrorException`` - live access logs in
+  DataBiosphere/azul#6624, #7470 and #8258; the table's "504" default for that type is not
+  what the data plane sends (localstack/localstack#11183 found the same), so a customisation
+  without a ``statusCode`` keeps the error's own status.
+* A malformed Lambda proxy result is logged by AWS as a configuration error and answered
+  502 ``Internal server error``; it is classified ``INTEGRATION_FAILURE`` as well (the type
+  Floci documents for it; LocalStack uses ``DEFAULT_5XX``, which the fallback reaches anyway
+  when only ``DEFAULT_5XX`` is customised).
+* The integration timeout is ``INTEGRATION_TIMEOUT`` (504 ``Endpoint request timed out``,
+  same azul logs).
+* A stage that does not exist answers 403 ``Forbidden`` (``ForbiddenException``,
+  https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden); no deployment
+  is reached, so no customisation applies: its type is :data:`UNKNOWN_STAGE`, which is not an
+  AWS type and never matches an override.
+* Request validator rejections are ``BAD_REQUEST_PARAMETERS`` / ``BAD_REQUEST_BODY`` (400,
+  ``BadRequestException``) with ``Missing required request parameters: [a, b]`` /
+  ``Invalid request body``
+  (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-method-request-validation.html).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
 from emulator.errors import GatewayError
 from emulator.stack import ApiKind
+
+#: Every response type ``x-amazon-apigateway-gateway-responses`` accepts, with the default
+#: status code the documentation lists (``None``: the two fallbacks have no status of their own).
+RESPONSE_TYPE_STATUS: Mapping[str, int | None] = MappingProxyType({
+    "ACCESS_DENIED": 403,
+    "API_CONFIGURATION_ERROR": 500,
+    "AUTHORIZER_CONFIGURATION_ERROR": 500,
+    "AUTHORIZER_FAILURE": 500,
+    "BAD_REQUEST_PARAMETERS": 400,
+    "BAD_REQUEST_BODY": 400,
+    "DEFAULT_4XX": None,
+    "DEFAULT_5XX": None,
+    "EXPIRED_TOKEN": 403,
+    "INTEGRATION_FAILURE": 504,
+    "INTEGRATION_TIMEOUT": 504,
+    "INVALID_API_KEY": 403,
+    "INVALID_SIGNATURE": 403,
+    "MISSING_AUTHENTICATION_TOKEN": 403,
+    "QUOTA_EXCEEDED": 429,
+    "REQUEST_TOO_LARGE": 413,
+    "RESOURCE_NOT_FOUND": 404,
+    "THROTTLED": 429,
+    "UNAUTHORIZED": 401,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    "WAF_FILTERED": 403,
+})
+
+#: Not an AWS response type: a request for a stage the API does not have reaches no
+#: deployment, hence none of the API's gateway responses.
+UNKNOWN_STAGE = "UNKNOWN_STAGE"
+
+
+class RequestValidationError(GatewayError):
+    """A request validator rejection; carries ``$context.error.validationErrorString``.
+
+    ``authorizer`` is the ``requestContext.authorizer`` the request had been given by then
+    (validation runs after the authorizer), for ``$context.authorizer.*`` in templates.
+    """
+
+    def __init__(self, status: int, body: Mapping[str, Any], *, response_type: str,
+                 validation_error_string: str, error_type: str | None = None,
+                 authorizer: Mapping[str, Any] | None = None) -> None:
+        super().__init__(status, body, response_type=response_type, error_type=error_type)
+        self.validation_error_string = validation_error_string
+        self.authorizer = MappingProxyType(dict(authorizer)) if authorizer else None
 
 
 def missing_route(kind: ApiKind) -> GatewayError:
@@ -25,9 +100,9 @@ def missing_route(kind: ApiKind) -> GatewayError:
 
 
 def unknown_stage(kind: ApiKind) -> GatewayError:
-    """The URL names a stage the API does not have."""
+    """The URL names a stage the API does not have (no gateway response applies)."""
     if kind == "REST":
-        return GatewayError(403, {"message": "Forbidden"}, response_type="DEFAULT_4XX",
+        return GatewayError(403, {"message": "Forbidden"}, response_type=UNKNOWN_STAGE,
                             error_type="ForbiddenException")
     return GatewayError(404, {"message": "Not Found"}, response_type="RESOURCE_NOT_FOUND")
 
@@ -36,18 +111,34 @@ def integration_failure(kind: ApiKind) -> GatewayError:
     """Handler exception, function timeout or malformed proxy result."""
     if kind == "REST":
         return GatewayError(502, {"message": "Internal server error"},
-                            response_type="DEFAULT_5XX",
+                            response_type="INTEGRATION_FAILURE",
                             error_type="InternalServerErrorException")
-    return GatewayError(500, {"message": "Internal Server Error"}, response_type="DEFAULT_5XX")
+    return GatewayError(500, {"message": "Internal Server Error"},
+                        response_type="INTEGRATION_FAILURE")
 
 
 def internal_error(kind: ApiKind) -> GatewayError:
-    """A configuration error on the gateway side (missing function, throttled Lambda...)."""
+    """The Lambda could not be invoked (throttled, missing function...): 500."""
     if kind == "REST":
         return GatewayError(500, {"message": "Internal server error"},
-                            response_type="DEFAULT_5XX",
+                            response_type="INTEGRATION_FAILURE",
                             error_type="InternalServerErrorException")
-    return GatewayError(500, {"message": "Internal Server Error"}, response_type="DEFAULT_5XX")
+    return GatewayError(500, {"message": "Internal Server Error"},
+                        response_type="INTEGRATION_FAILURE")
+
+
+def api_configuration_error(kind: ApiKind) -> GatewayError:
+    """A method the emulator cannot integrate (no integration, unsupported type): 500.
+
+    AWS refuses to deploy a method without an integration, so the closest real answer is
+    the invalid-configuration one.
+    """
+    if kind == "REST":
+        return GatewayError(500, {"message": "Internal server error"},
+                            response_type="API_CONFIGURATION_ERROR",
+                            error_type="InternalServerErrorException")
+    return GatewayError(500, {"message": "Internal Server Error"},
+                        response_type="API_CONFIGURATION_ERROR")
 
 
 def integration_timeout(kind: ApiKind) -> GatewayError:
@@ -68,3 +159,29 @@ def request_too_large(kind: ApiKind) -> GatewayError:
                             error_type="RequestTooLongException")
     return GatewayError(413, {"message": "Request Entity Too Large"},
                         response_type="REQUEST_TOO_LARGE")
+
+
+def missing_parameters_message(names: Sequence[str]) -> str:
+    """``["q", "x-id"]`` -> ``Missing required request parameters: [q, x-id]``."""
+    return f"Missing required request parameters: [{', '.join(names)}]"
+
+
+def bad_request_parameters(names: Sequence[str], *,
+                           authorizer: Mapping[str, Any] | None = None
+                           ) -> RequestValidationError:
+    """A request validator found required parameters missing or blank (REST only)."""
+    message = missing_parameters_message(names)
+    return RequestValidationError(400, {"message": message},
+                                  response_type="BAD_REQUEST_PARAMETERS",
+                                  error_type="BadRequestException",
+                                  validation_error_string=message, authorizer=authorizer)
+
+
+def bad_request_body(validation_error_string: str, *,
+                     authorizer: Mapping[str, Any] | None = None) -> RequestValidationError:
+    """A request validator found the body not matching the method's model (REST only)."""
+    return RequestValidationError(400, {"message": "Invalid request body"},
+                                  response_type="BAD_REQUEST_BODY",
+                                  error_type="BadRequestException",
+                                  validation_error_string=validation_error_string,
+                                  authorizer=authorizer)
