@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from emulator.aws.provisioners import cognito, config_store, dynamodb, events_logs, messaging, s3
+from emulator.aws.provisioners.apigateway import APIGATEWAY_PROVISIONERS
 from emulator.aws.provisioners.base import Context, Provisioner
 
 PROVISIONERS: Mapping[str, Provisioner] = MappingProxyType({
@@ -33,6 +34,7 @@ PROVISIONERS: Mapping[str, Provisioner] = MappingProxyType({
     "AWS::Events::EventBus": events_logs.provision_event_bus,
     "AWS::Events::Rule": events_logs.provision_rule,
     "AWS::Logs::LogGroup": events_logs.provision_log_group,
+    **APIGATEWAY_PROVISIONERS,
 })
 
 __all__ = ["PROVISIONERS", "Context", "Provisioner"]
