@@ -13,10 +13,13 @@ subprocesses:
   standard library, site-packages) stays shared. Built-in modules and the SDK the emulator
   patches (``boto3``, ``botocore``, ``s3transfer``, ``moto``) are never local, even when a
   function vendors them, so moto sees every boto3 call.
-* A local root the process had already imported when the environment first imports it (a
-  shared ``requests``, the standard library's ``types`` beside a user's ``types.py``) is
-  reused from ``sys.modules``, as Lambda's runtime wins for the modules it imported before
-  the function's code; otherwise the function's file wins, in its environment only.
+* A local root the process had already imported from the standard library or
+  site-packages when the environment first imports it (a shared ``requests``, the standard
+  library's ``types`` beside a user's ``types.py``) is reused from ``sys.modules``, as
+  Lambda's runtime wins for the modules it imported before the function's code. A module
+  the host imported from anywhere else (a project's own ``handlers`` package, a test
+  module) is hidden while the function imports: in Lambda the function's file would win,
+  so it does here, in its environment only.
 * Each environment owns a private module table. Imports of local names from a sandbox thread
   go through a hook on ``builtins.__import__`` (and ``importlib.import_module``) that serves
   them from that table: no lock and no ``sys.modules`` traffic on the hot path, and lazy
@@ -46,7 +49,9 @@ import importlib
 import importlib.machinery
 import logging
 import os
+import site
 import sys
+import sysconfig
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -99,6 +104,27 @@ def local_roots(directories: Iterable[Path]) -> frozenset[str]:
     return frozenset(names)
 
 
+def _runtime_prefixes() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    prefixes = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    prefixes.update(site.getsitepackages())
+    return tuple(os.path.join(os.path.realpath(p), "") for p in prefixes)
+
+
+#: Where the modules Lambda's own runtime could have loaded live (stdlib, site-packages).
+_RUNTIME_PREFIXES = _runtime_prefixes()
+
+
+def _runtime_provided(module: ModuleType) -> bool:
+    """Whether ``module`` comes from the interpreter itself rather than a project folder."""
+    file = getattr(module, "__file__", None)
+    locations = [file] if file else list(getattr(module, "__path__", None) or [])
+    if not locations:
+        return True  # built-in or frozen
+    return all(os.path.realpath(location).startswith(_RUNTIME_PREFIXES)
+               for location in locations)
+
+
 def _root(name: str) -> str:
     return name.partition(".")[0]
 
@@ -146,6 +172,9 @@ def _open_window(sandbox: SandboxState) -> None:
     roots = sandbox.local_roots
     sandbox.host_modules = {name: module for name, module in list(sys.modules.items())
                             if _root(name) in roots}
+    for name, module in sandbox.host_modules.items():
+        if not _runtime_provided(module):
+            del sys.modules[name]  # restored by _close_window
     sys.modules.update(sandbox.modules)
     sys.path[:0] = sandbox.search_path
     sandbox.window_open = True

@@ -525,3 +525,27 @@ def test_invocations_after_shutdown_are_refused() -> None:
     runtime.shutdown()
     with pytest.raises(RuntimeShutDown):
         runtime.invoke("T", {})
+
+
+def test_function_module_wins_over_a_same_named_module_the_host_imported_from_its_project(
+        make_runtime: MakeRuntime, tmp_path: Path) -> None:
+    host_dir, code_dir = tmp_path / "host", tmp_path / "code"
+    host_dir.mkdir()
+    code_dir.mkdir()
+    (host_dir / "handlers_shadow.py").write_text("WHO = 'host project'\n")
+    (code_dir / "handlers_shadow.py").write_text(
+        "def get(event, context):\n    return {'who': 'function'}\n")
+    sys.path.insert(0, str(host_dir))
+    try:
+        import handlers_shadow  # type: ignore[import-not-found]
+
+        assert handlers_shadow.WHO == "host project"
+        config = function("Shadow", "hello", handler="handlers_shadow.get")
+        runtime = make_runtime(FunctionConfig(**{**config.__dict__, "code_dir": code_dir}))
+        result = runtime.invoke("Shadow", {})
+        assert result.error is None, result.error
+        assert result.payload == {"who": "function"}
+        assert sys.modules["handlers_shadow"] is handlers_shadow
+    finally:
+        sys.path.remove(str(host_dir))
+        sys.modules.pop("handlers_shadow", None)
