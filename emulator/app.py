@@ -4,7 +4,9 @@ This is what ``sam deploy`` does to an account, done in-process: the SAM transfo
 creation of every resource (on moto), the API deployments and the CloudFormation stack
 with its outputs (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html),
 whose execute-api URLs are rewritten to the local ones so existing integration tests
-that read the outputs run unchanged.
+that read the outputs run unchanged. Nested stacks are created with their parent (see
+:mod:`emulator.template_nested_deploy`); their functions and APIs are served with the rest,
+under stack-path ids (``Child/HelloFunction``), and each is registered as a stack of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from emulator.aws import AwsEnvironment, provision, register_stack
@@ -23,8 +26,9 @@ from emulator.policy.pipeline import PolicyContext, build_policy
 from emulator.runtime import Runtime
 from emulator.seed import seed_directory
 from emulator.spec import parse_api
-from emulator.stack import Output, Stack
-from emulator.template import build_stack, load_template, rewrite_execute_api_urls
+from emulator.stack import Output, Stack, qualified_id, stack_path_of
+from emulator.template import Template, load_template, rewrite_execute_api_urls
+from emulator.template_nested_deploy import deploy
 
 logger = logging.getLogger(__name__)
 
@@ -49,20 +53,31 @@ class Emulator:
         self.aws = AwsEnvironment(self.settings, serve_endpoint=serve_aws_endpoint)
         self.aws.start()
         try:
-            registry = provision(self.template, self.aws)
-            self.stack: Stack = build_stack(self.template, registry)
-            self.runtime = Runtime(self.stack.functions, self.settings,
+            deployment = deploy(self.template, self.settings,
+                                lambda template: provision(template, self.aws))
+            self.stack: Stack = deployment.stack
+            #: Every template of the stack tree by stack path ("" is ``self.template``).
+            self.templates: Mapping[str, Template] = deployment.templates
+            self.runtime = Runtime(self.stack.all_functions, self.settings,
                                    extra_environment=self.aws.function_environment())
+            # The root stack for every API: an integration or authorizer ARN may name a
+            # function of any stack of the tree (Stack.function_by_arn searches them all).
             policy_context = PolicyContext(stack=self.stack, settings=self.settings,
                                            runtime=self.runtime, aws=self.aws, clock=clock)
             self.gateways: dict[str, ApiGateway] = {}
-            for config in self.stack.apis:
+            for config in self.stack.all_apis:
                 api = parse_api(config, default_timeout_ms=self.settings.integration_timeout_ms)
                 self.gateways[config.logical_id] = ApiGateway(
                     api, self.runtime, self.stack, self.settings,
                     policy=build_policy(api, policy_context), clock=clock)
-            for folder in seed_dirs if seed_dirs is not None else self.template.seed_dirs:
-                seed_directory(Path(folder), self.stack, self.aws)
+            if seed_dirs is not None:
+                for folder in seed_dirs:
+                    seed_directory(Path(folder), self.stack, self.aws)
+            else:
+                # Each template's Metadata.Emulator.Seed fills its own stack (first).
+                for stack_path, template in self.templates.items():
+                    for folder in template.seed_dirs:
+                        seed_directory(folder, self.stack.descendant(stack_path), self.aws)
         except BaseException:
             if hasattr(self, "runtime"):
                 self.runtime.shutdown()
@@ -83,12 +98,7 @@ class Emulator:
         self.base_urls = dict(base_urls)
         by_api_id = {self.gateways[logical_id].api.config.api_id: url
                      for logical_id, url in base_urls.items()}
-        outputs = {
-            key: dataclasses.replace(
-                output, value=rewrite_execute_api_urls(output.value, by_api_id))
-            for key, output in self.stack.outputs.items()
-        }
-        self.stack = dataclasses.replace(self.stack, outputs=outputs)
+        self.stack = _with_local_urls(self.stack, by_api_id)
         register_stack(self.aws, self.stack)
 
     def api_url(self, logical_id: str) -> str:
@@ -98,33 +108,49 @@ class Emulator:
         return origin if gateway.stage == "$default" else f"{origin}/{gateway.stage}"
 
     def info(self) -> dict[str, Any]:
-        """What ``GET /_emulator/info`` returns."""
+        """What ``GET /_emulator/info`` returns.
+
+        APIs, functions and resources of nested stacks are listed by stack-path id
+        (``Child/HelloFunction``), with the stack path in ``stack`` ("" for the root).
+        """
         return {
             "stack_name": self.stack.name,
             "template": str(self.stack.template_path),
             "region": self.settings.region,
             "apis": [
-                {"logical_id": logical_id, "api_id": gateway.api.config.api_id,
+                {"logical_id": logical_id, "stack": stack_path_of(logical_id),
+                 "api_id": gateway.api.config.api_id,
                  "type": gateway.kind, "stage": gateway.stage,
                  "base_url": self.api_url(logical_id)}
                 for logical_id, gateway in self.gateways.items()
             ],
             "functions": [
-                {"logical_id": fn.logical_id, "name": fn.name, "handler": fn.handler,
+                {"logical_id": fn.logical_id, "stack": stack_path_of(fn.logical_id),
+                 "name": fn.name, "handler": fn.handler,
                  "runtime": fn.runtime, "timeout": fn.timeout_s, "memory": fn.memory_mb}
-                for fn in self.stack.functions.values()
+                for fn in self.stack.all_functions.values()
             ],
             "resources": {
-                logical_id: {"type": resource.type, "physical_id": resource.physical_id,
-                             **({"arn": resource.attributes["Arn"]}
-                                if "Arn" in resource.attributes else {})}
-                for logical_id, resource in self.stack.resources.items()
+                qualified_id(stack.path, logical_id): {
+                    "type": resource.type, "physical_id": resource.physical_id,
+                    **({"arn": resource.attributes["Arn"]} if "Arn" in resource.attributes
+                       else {}),
+                    "stack": stack.path}
+                for stack in self.stack.walk()
+                for logical_id, resource in stack.resources.items()
             },
             "outputs": {key: _output_json(output) for key, output in self.stack.outputs.items()},
+            "stacks": [
+                {"stack": stack.path, "name": stack.name, "template": str(stack.template_path),
+                 "outputs": {key: _output_json(output)
+                             for key, output in stack.outputs.items()}}
+                for stack in self.stack.walk()
+            ],
             "aws_endpoint": self.aws.endpoint_url,
             # Where presigned S3 URLs made by handlers point (same moto state, own port).
             "s3_endpoint": self.aws.s3_endpoint_url,
-            "warnings": list(self.stack.warnings),
+            "warnings": [f"{stack.path}: {warning}" if stack.path else warning
+                         for stack in self.stack.walk() for warning in stack.warnings],
         }
 
     def close(self) -> None:
@@ -136,6 +162,18 @@ class Emulator:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _with_local_urls(stack: Stack, by_api_id: Mapping[str, str]) -> Stack:
+    """``stack`` and its nested stacks with the execute-api URLs of outputs made local."""
+    outputs = {
+        key: dataclasses.replace(output, value=rewrite_execute_api_urls(output.value, by_api_id))
+        for key, output in stack.outputs.items()
+    }
+    children = {logical_id: _with_local_urls(child, by_api_id)
+                for logical_id, child in stack.children.items()}
+    return dataclasses.replace(stack, outputs=MappingProxyType(outputs),
+                               children=MappingProxyType(children))
 
 
 def _output_json(output: Output) -> dict[str, Any]:

@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
 
     invoke = commands.add_parser("invoke", help="invoke one function once, like sam local invoke")
     _template_options(invoke)
-    invoke.add_argument("function", nargs="?", help="logical id or function name "
+    invoke.add_argument("function", nargs="?", help="logical id or function name, "
+                        "Child/LogicalId for a nested stack's function "
                         "(optional when the template has one function)")
     invoke.add_argument("--event", "-e", default=None,
                         help="event JSON file, or - for standard input (default: {})")
@@ -138,7 +139,7 @@ def _invoke(args: argparse.Namespace) -> int:
 
     event = _read_event(args.event)
     with Emulator(args.template, _settings(args), seed_dirs=args.seed) as emulator:
-        logical_id = _function_id(emulator.stack.functions, args.function)
+        logical_id = _function_id(emulator.stack.all_functions, args.function)
         result = emulator.runtime.invoke(logical_id, event)
     if result.error is not None:
         print(json.dumps(result.error.as_payload()))
@@ -148,14 +149,23 @@ def _invoke(args: argparse.Namespace) -> int:
 
 
 def _function_id(functions: Any, name: str | None) -> str:
+    """SAM CLI's lookup: the stack-path id (``Child/Function``), else the logical id or the
+    function name in any stack; of several matches the first by stack path, with a warning."""
     if name is None:
         if len(functions) == 1:
             return str(next(iter(functions)))
         raise FunctionNotFound(f"name a function, the template has {len(functions)}: "
                                f"{', '.join(sorted(functions))}")
-    for logical_id, function in functions.items():
-        if name in (logical_id, function.name):
-            return str(logical_id)
+    if name in functions:
+        return name
+    found = sorted((str(full_id) for full_id, function in functions.items()
+                    if name in (full_id.rpartition("/")[2], function.name)), key=str.lower)
+    if len(found) > 1:
+        logger.warning("Multiple functions found with keyword %s! Function %s will be invoked; "
+                       "name one of them by its stack path: %s", name, found[0],
+                       ", ".join(found))
+    if found:
+        return found[0]
     raise FunctionNotFound(f"no function {name!r}; the template has {', '.join(sorted(functions))}")
 
 

@@ -1,7 +1,8 @@
 """Seed data: fill the provisioned tables, buckets and user pools from a folder.
 
 Layout of a seed folder (each part optional; a resource is named by its logical id in the
-template or by its physical name)::
+template or by its physical name; a logical id not in the seeded stack may name a resource
+of one of its nested stacks, when only one has it)::
 
     dynamodb/<Table>.json|.yaml     a list of items in plain JSON (numbers become Number)
     s3/<Bucket>/<key ...>           files uploaded as objects, Content-Type from the name
@@ -63,9 +64,19 @@ def _data_files(folder: Path) -> list[Path]:
 
 
 def _resource(stack: Stack, name: str, resource_type: str, path: Path) -> PhysicalResource:
-    for resource in stack.resources.values():
-        if resource.type == resource_type and name in (resource.logical_id, resource.physical_id):
-            return resource
+    found = [(nested.path, resource) for nested in stack.walk()
+             for resource in nested.resources.values()
+             if resource.type == resource_type and name in (resource.logical_id,
+                                                            resource.physical_id)]
+    own = [resource for stack_path, resource in found if stack_path == stack.path]
+    if own:
+        return own[0]
+    if len(found) == 1:
+        return found[0][1]
+    if found:
+        where = ", ".join(f"{stack_path}/{resource.logical_id}" for stack_path, resource in found)
+        raise SeedError(f"{path}: several nested stacks have {resource_type} {name!r} "
+                        f"({where}); use its physical name")
     raise SeedError(f"{path}: no {resource_type} named {name!r} in stack {stack.name}")
 
 

@@ -9,7 +9,8 @@ Condition-false resources and outputs dropped, and resources are ordered the way
 CloudFormation creates them: after everything named by ``DependsOn``, ``Ref``,
 ``Fn::GetAtt`` and ``Fn::Sub``. References to nothing and dependency cycles fail with the
 errors CloudFormation reports ("Unresolved resource dependencies", "Circular dependency
-between resources").
+between resources"). Nested stacks are checked here and created by
+:mod:`emulator.template_nested_deploy` (see :mod:`emulator.template_nested`).
 
 Public API (other modules code against these names): :class:`Resource`, :class:`Template`,
 :func:`load_template`, :class:`Resolver`, :func:`default_physical_resource`,
@@ -33,9 +34,17 @@ from emulator.intrinsics import (
     evaluate_conditions,
     references,
 )
+from emulator.stack import PhysicalResource
 from emulator.template_model import SAM_TRANSFORM, Resource, Template
+from emulator.template_nested import (
+    NESTED_STACK_TYPE,
+    check_nested,
+    nested_physical_resource,
+    prepare_applications,
+)
 from emulator.template_params import bind_parameters, stack_name_for
-from emulator.template_physical import KNOWN_TYPES, default_physical_resource
+from emulator.template_physical import KNOWN_TYPES
+from emulator.template_physical import default_physical_resource as _default_physical
 from emulator.template_sam import (
     ArtifactMap,
     code_locations,
@@ -163,6 +172,17 @@ def _topological(graph: Mapping[str, tuple[str, ...]], path: Path) -> list[str]:
     return ordered
 
 
+def default_physical_resource(template: Template, resource: Resource,
+                              resolved_properties: Mapping[str, Any]) -> PhysicalResource:
+    """The physical id and attributes CloudFormation would give ``resource``.
+
+    A nested stack is created by the template's ``nested_deployer`` when it has one.
+    """
+    if resource.type == NESTED_STACK_TYPE:
+        return nested_physical_resource(template, resource, resolved_properties)
+    return _default_physical(template, resource, resolved_properties)
+
+
 def _type_warnings(resources: Mapping[str, Mapping[str, Any]], path: Path) -> list[str]:
     warnings: list[str] = []
     unrecognized = sorted({str(entry.get("Type")) for entry in resources.values()
@@ -173,7 +193,7 @@ def _type_warnings(resources: Mapping[str, Mapping[str, Any]], path: Path) -> li
                             path=path)
     for logical_id, entry in resources.items():
         kind = str(entry.get("Type"))
-        if kind not in KNOWN_TYPES:
+        if kind not in KNOWN_TYPES and kind != NESTED_STACK_TYPE:
             warnings.append(f"{logical_id}: {kind} is not emulated; Ref and Fn::GetAtt give "
                             "placeholder values")
     return warnings
@@ -198,6 +218,7 @@ def load_template(path: Path | str, settings: Settings) -> Template:
     artifacts = ArtifactMap(path.parent)
     localize_artifacts(document, artifacts, path, warnings)
     transforms = _transforms(document)
+    prepare_applications(document)
     if SAM_TRANSFORM in transforms:
         document = sam_transform(document, _transform_parameters(bound.values, bound.types),
                                  settings.region, path)
@@ -231,6 +252,7 @@ def load_template(path: Path | str, settings: Settings) -> Template:
     kept = {lid: entry for lid, entry in raw_resources.items()
             if _keep(entry, conditions, lid, path)}
     removed = set(raw_resources) - set(kept)
+    check_nested(kept, path, warnings)
     graph: dict[str, tuple[str, ...]] = {}
     for logical_id, entry in kept.items():
         targets: list[str] = []

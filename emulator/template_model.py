@@ -11,11 +11,13 @@ Pure data, shared by the intrinsic resolver, the stack builder and the provision
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from emulator.stack import PhysicalResource
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,11 @@ class Resource:
     properties: Mapping[str, Any]
     depends_on: tuple[str, ...]
     metadata: Mapping[str, Any] = field(default_factory=_frozen_map)
+
+
+#: Creates the nested stack an ``AWS::CloudFormation::Stack`` resource of the template stands
+#: for, given its resolved properties (see :mod:`emulator.template_nested_deploy`).
+NestedStackDeployer = Callable[["Template", Resource, Mapping[str, Any]], PhysicalResource]
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,11 @@ class Template:
     #: Seed folders named by the template's ``Metadata.Emulator.Seed`` (a path or a list,
     #: relative to the template's folder); CloudFormation ignores Metadata it does not know.
     seed_dirs: tuple[Path, ...] = ()
+    #: SAM CLI's stack path of a nested stack's template ("" for the root template).
+    stack_path: str = ""
+    #: Set while the stack is created: makes its nested stacks as provisioning reaches them.
+    nested_deployer: NestedStackDeployer | None = field(default=None, compare=False,
+                                                        repr=False)
 
     @property
     def partition(self) -> str:

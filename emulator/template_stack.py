@@ -9,7 +9,8 @@ environment values are strings, as Lambda stores them; handler ``pkg/mod.fn`` or
 https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html#packaging-layers-paths),
 and an API's deployed stage (``AWS::ApiGateway::Stage`` naming the RestApi, or the
 ``StageName`` of its ``AWS::ApiGateway::Deployment``; ``AWS::ApiGatewayV2::Stage`` for an
-HTTP API) with its OpenAPI body fully resolved.
+HTTP API) with its OpenAPI body fully resolved. In a nested stack, function and API ids
+carry the stack path (``Child/HelloFunction``), as SAM CLI names them.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from typing import Any
 from emulator.config import DEFAULT_FUNCTION_TIMEOUT_S, DEFAULT_MEMORY_MB
 from emulator.errors import TemplateError
 from emulator.intrinsics import Resolver, to_cfn_string
-from emulator.stack import ApiConfig, ApiKind, FunctionConfig, Output, PhysicalResource, Stack
+from emulator.stack import (
+    ApiConfig,
+    ApiKind,
+    FunctionConfig,
+    Output,
+    PhysicalResource,
+    Stack,
+    qualified_id,
+)
 from emulator.template_model import Resource, Template
 
 logger = logging.getLogger(__name__)
@@ -107,7 +116,7 @@ class _Builder:
             raise self.error(f"Environment Variables must be strings: {exc}", lid) from exc
         reserved = props.get("ReservedConcurrentExecutions")
         return FunctionConfig(
-            logical_id=lid, name=entry.physical_id,
+            logical_id=qualified_id(self.template.stack_path, lid), name=entry.physical_id,
             arn=str(entry.attributes.get("Arn", entry.physical_id)), handler=handler,
             runtime=runtime, code_dir=code_dir, layer_paths=tuple(layer_paths),
             timeout_s=float(props.get("Timeout", DEFAULT_FUNCTION_TIMEOUT_S)),
@@ -205,7 +214,8 @@ class _Builder:
             cors = {key[:1].upper() + key[1:]: value
                     for key, value in body["x-amazon-apigateway-cors"].items()}
         return [ApiConfig(
-            logical_id=lid, api_id=api_id, kind=kind, stage=name, definition=body,
+            logical_id=qualified_id(self.template.stack_path, lid), api_id=api_id, kind=kind,
+            stage=name, definition=body,
             stage_variables=MappingProxyType({str(key): to_cfn_string(value)
                                               for key, value in variables.items()}),
             binary_media_types=tuple(dict.fromkeys(str(item).replace("~1", "/")
@@ -233,18 +243,23 @@ class _Builder:
                       export_name=None if export_name is None else str(export_name))
 
 
-def build_stack(template: Template, registry: Mapping[str, PhysicalResource]) -> Stack:
-    """The :class:`Stack` a template becomes once its resources exist (``registry``)."""
+def build_stack(template: Template, registry: Mapping[str, PhysicalResource], *,
+                children: Mapping[str, Stack] | None = None) -> Stack:
+    """The :class:`Stack` a template becomes once its resources exist (``registry``).
+
+    ``children`` are the nested stacks it created, by logical id.
+    """
     builder = _Builder(template, registry)
     functions: dict[str, FunctionConfig] = {}
     for resource in builder.of_type("AWS::Lambda::Function"):
         config = builder.function(resource)
         if config is not None:
-            functions[resource.logical_id] = config
+            functions[config.logical_id] = config
     apis = builder.apis()
     outputs = {key: builder.output(key, raw) for key, raw in template.outputs.items()}
     return Stack(
         name=template.stack_name, template_path=template.path, region=template.region,
         account_id=template.account_id, functions=MappingProxyType(functions),
         apis=tuple(apis), resources=MappingProxyType(dict(registry)),
-        outputs=MappingProxyType(outputs), warnings=tuple(dict.fromkeys(builder.warnings)))
+        outputs=MappingProxyType(outputs), warnings=tuple(dict.fromkeys(builder.warnings)),
+        path=template.stack_path, children=MappingProxyType(dict(children or {})))

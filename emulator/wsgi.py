@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from http import HTTPStatus
 from collections.abc import Callable, Iterable, Mapping
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 

@@ -7,7 +7,10 @@ and ``DescribeStackResource(s)`` / ``ListStackResources`` map every logical id t
 physical id and type
 (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResources.html).
 Scripts and test suites that look up a table name or API URL from the stack therefore work
-unchanged against the local AWS endpoint.
+unchanged against the local AWS endpoint. Nested stacks are stacks of their own, described
+by their generated names; the parent lists each as an ``AWS::CloudFormation::Stack``
+resource whose physical id is the nested stack's id
+(https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html).
 
 moto's CloudFormation would create the resources itself; instead the stack is created
 through the API from placeholders (resources of a type moto creates nothing for, outputs
@@ -63,7 +66,11 @@ def placeholder_template(stack: Stack) -> dict[str, Any]:
 
 
 def register_stack(aws: AwsEnvironment, stack: Stack) -> str:
-    """Record ``stack`` in moto's CloudFormation (replacing a previous record); its id."""
+    """Record ``stack`` and its nested stacks in moto's CloudFormation (replacing previous
+    records); the id moto gave ``stack``."""
+    for child in stack.children.values():
+        # CloudFormation completes nested stacks before the stack that creates them.
+        register_stack(aws, child)
     cloudformation = aws.client("cloudformation")
     if _exists(cloudformation, stack.name):
         cloudformation.delete_stack(StackName=stack.name)

@@ -1,0 +1,5 @@
+import os
+
+
+def handler(event, context):
+    return {"prefix": os.environ["PREFIX"], "path": event["rawPath"]}
