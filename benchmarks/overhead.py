@@ -32,6 +32,9 @@ from emulator.http import HttpRequest  # noqa: E402
 from emulator.server import ServerGroup  # noqa: E402
 from emulator.testing import ApiClient  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import timed  # noqa: E402
+
 TEMPLATE = ROOT / "benchmarks" / "apps" / "getitem" / "template.yaml"
 
 CLIENT = r"""
@@ -59,17 +62,6 @@ class _DirectContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 10_000
-
-
-def _timed(call: Callable[[], Any], n: int, warmup: int) -> list[float]:
-    for _ in range(warmup):
-        call()
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def _summary(samples: list[float]) -> dict[str, float]:
@@ -115,10 +107,10 @@ def main() -> int:
             handler = _direct_handler(emulator)
             assert handler(event, context)["statusCode"] == 200
 
-            direct = _timed(lambda: handler(event, context), n, warmup)
-            runtime = _timed(lambda: emulator.runtime.invoke("GetItemFunction", event), n, warmup)
+            direct = timed(lambda: handler(event, context), n, warmup)
+            runtime = timed(lambda: emulator.runtime.invoke("GetItemFunction", event), n, warmup)
             client = ApiClient(emulator, "ServerlessRestApi")
-            in_process = _timed(lambda: client.get("/items/42"), n, warmup)
+            in_process = timed(lambda: client.get("/items/42"), n, warmup)
             output = subprocess.run([sys.executable, "-c", CLIENT, str(port), "/Prod/items/42",
                                      str(n), str(warmup)], capture_output=True, text=True,
                                     check=True)

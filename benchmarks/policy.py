@@ -15,7 +15,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,9 @@ from emulator.http import HttpRequest  # noqa: E402
 from emulator.policy.pipeline import RequestState  # noqa: E402
 from emulator.testing import start_emulator  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import timed  # noqa: E402
+
 TEMPLATE = ROOT / "benchmarks" / "apps" / "policy" / "template.yaml"
 HEADERS = {"Authorization": "Bearer bench-token", "x-api-key": "bench-key-0123456789abcdef",
            "Content-Type": "application/json"}
@@ -34,15 +36,8 @@ BODY = {"name": "yoga mat", "price": 42.5, "tags": [f"tag-{i}" for i in range(40
         "attributes": {f"attribute-{i}": "x" * 8 for i in range(25)}}
 
 
-def _median_us(call: Callable[[], Any], n: int, warmup: int = 100) -> float:
-    for _ in range(warmup):
-        call()
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1e6
+def _median_us(call: Callable[[], Any], n: int) -> float:
+    return statistics.median(timed(call, n)) * 1e6
 
 
 def main() -> int:
