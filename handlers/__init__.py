@@ -1,0 +1,1 @@
+"""Reference systems' Lambda code: one folder per system plus the shared layer in common/."""

@@ -1,0 +1,8 @@
+"""The shared Lambda layer: HTTP responses and errors, validation, JWT, passwords, AWS helpers.
+
+Deployed as an ``AWS::Serverless::LayerVersion`` with ``BuildMethod: python3.11``: ``sam build``
+copies this folder into the layer's ``python/`` and installs ``requirements.txt``
+(https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html), so handlers
+``import lambda_common``. Modules import each other relatively so the package also loads as
+``handlers.common.lambda_common`` in tests and tools.
+"""

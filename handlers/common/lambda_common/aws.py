@@ -1,0 +1,92 @@
+"""boto3 clients and DynamoDB tables named by environment variables.
+
+Handlers never hard-code resource names: the template passes them (``TABLE_NAME`` style,
+https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html), so the same code
+runs in any stack. Clients are created once per execution environment (outside the handler,
+https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html#function-code).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import boto3
+from boto3.dynamodb.conditions import ConditionBase
+from botocore.exceptions import ClientError
+
+from .logs import get_logger
+
+logger = get_logger(__name__)
+
+
+@functools.cache
+def resource(service: str) -> Any:
+    return boto3.resource(service)
+
+
+@functools.cache
+def client(service: str) -> Any:
+    return boto3.client(service)
+
+
+def env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"environment variable {name} is not configured")
+    return value
+
+
+def table(env_name: str) -> Any:
+    """The DynamoDB Table named by environment variable ``env_name``."""
+    return resource("dynamodb").Table(env(env_name))
+
+
+def is_conditional_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def cancellation_codes(error: ClientError) -> list[str]:
+    """``CancellationReasons`` codes of a cancelled TransactWriteItems, in item order."""
+    reasons = error.response.get("CancellationReasons") or []
+    return [str(reason.get("Code", "None")) for reason in reasons]
+
+
+def scan_all(tbl: Any, *, filter_expression: ConditionBase | None = None,
+             projection: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every item of a (small) table, page by page."""
+    kwargs: dict[str, Any] = {}
+    if filter_expression is not None:
+        kwargs["FilterExpression"] = filter_expression
+    if projection:
+        kwargs["ProjectionExpression"] = projection
+    while True:
+        page = tbl.scan(**kwargs)
+        yield from page.get("Items", [])
+        if "LastEvaluatedKey" not in page:
+            return
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def to_decimal(value: float | int) -> Decimal:
+    return Decimal(str(value))
+
+
+def send_email(to: list[str], subject: str, text: str) -> bool:
+    """Send a plain-text email through SES from ``SENDER_EMAIL``; False when SES refuses.
+
+    SES refuses mail from an unverified identity (sandbox); the caller decides whether that
+    is fatal, and the refusal is logged with the correlation id.
+    """
+    try:
+        client("ses").send_email(
+            Source=env("SENDER_EMAIL"), Destination={"ToAddresses": to},
+            Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}})
+    except ClientError as exc:
+        logger.warning("email not sent",
+                       error=exc.response.get("Error", {}).get("Code"), recipients=len(to))
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Gabi Yoga (issue 4) through the emulator: every route, the journey, migration, properties."""
