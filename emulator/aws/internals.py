@@ -11,10 +11,14 @@ resource's logical id, physical id and type
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
+from moto.core.botocore_stubber import BotocoreStubber
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import ThreadedMotoServer
 
 from emulator.errors import EmulatorError
@@ -26,6 +30,36 @@ MOTO_VERSION_CHECKED = "5.1.22"
 
 class MotoInternalsError(EmulatorError):
     """moto's internals no longer look like the version this module was written for."""
+
+
+#: moto's backends are plain dicts and lists with no locking: handlers running in parallel
+#: and the AWS endpoint's threads would race conditional writes (a 10-seat class taking 12
+#: bookings) and break transactions ("dictionary changed size during iteration"). AWS
+#: applies each request atomically, so every request moto serves takes this lock, in-process
+#: and over HTTP. Re-entrant, because moto may handle one request inside another (SNS -> SQS).
+#: Nothing may wait on another thread's AWS call while holding it.
+MOTO_LOCK = threading.RLock()
+
+
+def serialize_moto_requests() -> None:
+    """Make every moto request atomic: wrap the in-process stubber and the HTTP dispatcher.
+
+    Idempotent and process-wide (moto's backends are process-wide too).
+    """
+    if getattr(BotocoreStubber.process_request, "_emulator_locked", False):
+        return
+    BotocoreStubber.process_request = _locked(BotocoreStubber.process_request)  # type: ignore[method-assign]
+    DomainDispatcherApplication.__call__ = _locked(DomainDispatcherApplication.__call__)  # type: ignore[method-assign]
+
+
+def _locked(method: Any) -> Any:
+    @functools.wraps(method)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with MOTO_LOCK:
+            return method(*args, **kwargs)
+
+    locked._emulator_locked = True  # type: ignore[attr-defined]
+    return locked
 
 
 def stop_threaded_server(server: ThreadedMotoServer) -> None:

@@ -158,6 +158,7 @@ class AwsEnvironment:
         if self.started:
             return self
         _ProcessEnviron.acquire(self._environment_defaults())
+        internals.serialize_moto_requests()
         self._mock = mock_aws(config=_MOTO_CONFIG)
         self._mock.start()
         try:
