@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,10 +28,16 @@ def free_port() -> int:
 
 @dataclass
 class ServedEmulator:
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
     port: int
     aws_port: int
     info: dict[str, Any]
+    #: serve's stdout and stderr go to a file: a pipe nobody reads would fill (~64 KB of
+    #: START/END/REPORT lines) and block the server's log writes.
+    log_path: Path
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     @property
     def origin(self) -> str:
@@ -56,25 +63,28 @@ class ServedEmulator:
 
 def start_serve(template: Path, *extra: str, timeout_s: float = 60) -> ServedEmulator:
     port, aws_port = free_port(), free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "serve", "--template", str(template),
-         "--port", str(port), "--aws-port", str(aws_port), *extra],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log_fd, log_name = tempfile.mkstemp(prefix="serve-", suffix=".log")
+    log_path = Path(log_name)
+    with os.fdopen(log_fd, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "emulator", "serve", "--template", str(template),
+             "--port", str(port), "--aws-port", str(aws_port), *extra],
+            cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
+            output = log_path.read_text(encoding="utf-8", errors="replace")
             raise AssertionError(f"serve exited with {process.returncode}:\n{output}")
         try:
             info = requests.get(f"http://127.0.0.1:{port}/_emulator/info", timeout=1).json()
-            return ServedEmulator(process, port, aws_port, info)
+            return ServedEmulator(process, port, aws_port, info, log_path)
         except requests.RequestException:
             time.sleep(0.2)
     stop_serve(process)
     raise AssertionError("serve did not answer within the start-up timeout")
 
 
-def stop_serve(process: subprocess.Popen[str]) -> int:
+def stop_serve(process: subprocess.Popen[bytes]) -> int:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -82,8 +92,6 @@ def stop_serve(process: subprocess.Popen[str]) -> int:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    if process.stdout:
-        process.stdout.close()
     return process.returncode
 
 

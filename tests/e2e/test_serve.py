@@ -68,7 +68,8 @@ def test_presigned_url_made_by_a_handler_works_from_outside_the_process() -> Non
 
 def test_serve_with_a_broken_template_exits_2_with_one_line(tmp_path: Path) -> None:
     template = tmp_path / "template.yaml"
-    template.write_text("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+    template.write_text("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                        "    Type: AWS::Serverless::Function\n"
                         "    Properties:\n      Handler: app.handler\n      Runtime: python3.11\n"
                         "      Environment:\n        Variables:\n          T: !Ref Nope\n")
     result = subprocess.run([sys.executable, "-m", "emulator", "serve", "--template",

@@ -7,7 +7,6 @@ members, classes and posts, and assert on seed rows no other test changes.
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -106,38 +105,24 @@ def gabi() -> Iterator[GabiYoga]:
         yield GabiYoga(emulator, emulator.client("GabiYogaApi"))
 
 
-def _drain(server: ServedEmulator) -> list[str]:
-    """Read serve's output continuously: start_serve pipes it, and a full pipe (~64 KB of
-    START/END/REPORT lines for 100 invocations) would block the server's log writes."""
-    lines: list[str] = []
-    stream = server.process.stdout
-
-    def pump() -> None:
-        try:
-            for line in stream or ():
-                lines.append(line)
-        except (ValueError, OSError):  # stop_serve closed the pipe
-            return
-
-    threading.Thread(target=pump, name="serve-output", daemon=True).start()
-    return lines
-
-
-_SERVE_OUTPUT: dict[str, list[str]] = {"lines": []}
+_SERVED: dict[str, ServedEmulator] = {}
 
 
 @pytest.fixture(scope="package")
 def served() -> Iterator[ServedEmulator]:
     """``python -m emulator serve`` of the system template, on free loopback ports."""
     server = start_serve(TEMPLATE)
-    _SERVE_OUTPUT["lines"] = _drain(server)
+    _SERVED["server"] = server
     yield server
     stop_serve(server.process)
+    _SERVED.clear()
 
 
 def serve_errors() -> str:
     """Error lines the served emulator logged so far, for assertion messages."""
-    return "\n".join(line for line in list(_SERVE_OUTPUT["lines"]) if "rror" in line)[-4000:]
+    server = _SERVED.get("server")
+    lines = server.output().splitlines() if server is not None else []
+    return "\n".join(line for line in lines if "rror" in line)[-4000:]
 
 
 def now() -> int:
