@@ -90,41 +90,50 @@ class RequestValidationError(GatewayError):
         self.authorizer = MappingProxyType(dict(authorizer)) if authorizer else None
 
 
+_SERVER_ERROR_TYPE = "InternalServerErrorException"
+_REST_SERVER_ERROR = "Internal server error"
+_HTTP_SERVER_ERROR = (500, "Internal Server Error")
+
+
+def _error(kind: ApiKind, response_type: str, rest: tuple[int, str, str],
+           http: tuple[int, str] | None = None) -> GatewayError:
+    """``kind``'s variant of one error the gateway answers with itself.
+
+    ``rest`` is the REST answer's (status, message, ``x-amzn-ErrorType``); ``http`` the HTTP
+    API answer's (status, message), with the same ``response_type`` and no error type. Without
+    ``http``, HTTP APIs answer 404 ``Not Found`` (``RESOURCE_NOT_FOUND``).
+    """
+    if kind == "REST":
+        status, message, error_type = rest
+        return GatewayError(status, {"message": message}, response_type=response_type,
+                            error_type=error_type)
+    if http is None:
+        return GatewayError(404, {"message": "Not Found"}, response_type="RESOURCE_NOT_FOUND")
+    status, message = http
+    return GatewayError(status, {"message": message}, response_type=response_type)
+
+
 def missing_route(kind: ApiKind) -> GatewayError:
     """No resource/method matches: REST hides it behind 403, HTTP APIs say 404."""
-    if kind == "REST":
-        return GatewayError(403, {"message": "Missing Authentication Token"},
-                            response_type="MISSING_AUTHENTICATION_TOKEN",
-                            error_type="MissingAuthenticationTokenException")
-    return GatewayError(404, {"message": "Not Found"}, response_type="RESOURCE_NOT_FOUND")
+    return _error(kind, "MISSING_AUTHENTICATION_TOKEN",
+                  (403, "Missing Authentication Token", "MissingAuthenticationTokenException"))
 
 
 def unknown_stage(kind: ApiKind) -> GatewayError:
     """The URL names a stage the API does not have (no gateway response applies)."""
-    if kind == "REST":
-        return GatewayError(403, {"message": "Forbidden"}, response_type=UNKNOWN_STAGE,
-                            error_type="ForbiddenException")
-    return GatewayError(404, {"message": "Not Found"}, response_type="RESOURCE_NOT_FOUND")
+    return _error(kind, UNKNOWN_STAGE, (403, "Forbidden", "ForbiddenException"))
 
 
 def integration_failure(kind: ApiKind) -> GatewayError:
     """Handler exception, function timeout or malformed proxy result."""
-    if kind == "REST":
-        return GatewayError(502, {"message": "Internal server error"},
-                            response_type="INTEGRATION_FAILURE",
-                            error_type="InternalServerErrorException")
-    return GatewayError(500, {"message": "Internal Server Error"},
-                        response_type="INTEGRATION_FAILURE")
+    return _error(kind, "INTEGRATION_FAILURE", (502, _REST_SERVER_ERROR, _SERVER_ERROR_TYPE),
+                  _HTTP_SERVER_ERROR)
 
 
 def internal_error(kind: ApiKind) -> GatewayError:
     """The Lambda could not be invoked (throttled, missing function...): 500."""
-    if kind == "REST":
-        return GatewayError(500, {"message": "Internal server error"},
-                            response_type="INTEGRATION_FAILURE",
-                            error_type="InternalServerErrorException")
-    return GatewayError(500, {"message": "Internal Server Error"},
-                        response_type="INTEGRATION_FAILURE")
+    return _error(kind, "INTEGRATION_FAILURE", (500, _REST_SERVER_ERROR, _SERVER_ERROR_TYPE),
+                  _HTTP_SERVER_ERROR)
 
 
 def api_configuration_error(kind: ApiKind) -> GatewayError:
@@ -133,32 +142,21 @@ def api_configuration_error(kind: ApiKind) -> GatewayError:
     AWS refuses to deploy a method without an integration, so the closest real answer is
     the invalid-configuration one.
     """
-    if kind == "REST":
-        return GatewayError(500, {"message": "Internal server error"},
-                            response_type="API_CONFIGURATION_ERROR",
-                            error_type="InternalServerErrorException")
-    return GatewayError(500, {"message": "Internal Server Error"},
-                        response_type="API_CONFIGURATION_ERROR")
+    return _error(kind, "API_CONFIGURATION_ERROR",
+                  (500, _REST_SERVER_ERROR, _SERVER_ERROR_TYPE), _HTTP_SERVER_ERROR)
 
 
 def integration_timeout(kind: ApiKind) -> GatewayError:
     """The integration's ``timeoutInMillis`` elapsed before the function answered."""
-    if kind == "REST":
-        return GatewayError(504, {"message": "Endpoint request timed out"},
-                            response_type="INTEGRATION_TIMEOUT",
-                            error_type="InternalServerErrorException")
-    return GatewayError(503, {"message": "Service Unavailable"},
-                        response_type="INTEGRATION_TIMEOUT")
+    return _error(kind, "INTEGRATION_TIMEOUT",
+                  (504, "Endpoint request timed out", _SERVER_ERROR_TYPE),
+                  (503, "Service Unavailable"))
 
 
 def request_too_large(kind: ApiKind) -> GatewayError:
     """A request body over API Gateway's 10 MB payload limit."""
-    if kind == "REST":
-        return GatewayError(413, {"message": "Request Too Long"},
-                            response_type="REQUEST_TOO_LARGE",
-                            error_type="RequestTooLongException")
-    return GatewayError(413, {"message": "Request Entity Too Large"},
-                        response_type="REQUEST_TOO_LARGE")
+    return _error(kind, "REQUEST_TOO_LARGE", (413, "Request Too Long", "RequestTooLongException"),
+                  (413, "Request Entity Too Large"))
 
 
 def missing_parameters_message(names: Sequence[str]) -> str:

@@ -78,14 +78,26 @@ def _status(raw: Any) -> int:
     return status
 
 
-def _scalar(value: Any, where: str) -> str | None:
+def scalar_text(value: Any) -> str | None:
+    """A JSON scalar as API Gateway sends it as text (``true`` -> ``"true"``, ``1`` -> ``"1"``).
+
+    ``None`` stays ``None``; an object or array raises :class:`TypeError`.
+    """
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
         return str(value)
-    raise MalformedResponse(f"{where} must be a string, got {type(value).__name__} {value!r}")
+    raise TypeError(f"{type(value).__name__} is not a scalar")
+
+
+def _scalar(value: Any, where: str) -> str | None:
+    try:
+        return scalar_text(value)
+    except TypeError:
+        raise MalformedResponse(
+            f"{where} must be a string, got {type(value).__name__} {value!r}") from None
 
 
 def _headers(raw: Any) -> list[tuple[str, str]]:

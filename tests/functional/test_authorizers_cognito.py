@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,13 +10,13 @@ import pytest
 from emulator.testing import ApiClient, TestEmulator
 from tests.apps.auth.support import (
     MovableClock,
-    auth_app,
+    auth_fixtures,
+    authorizer_view,
     cognito_tokens,
     invocations,
     moto_signed,
     physical,
     pool_claims,
-    reset_authorizers,
     tamper_payload,
     tamper_signature,
     unsigned,
@@ -27,28 +26,7 @@ HANDLER = "ProtectedFunction"
 JAVA_DATE = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d UTC \d{4}")
 
 
-@pytest.fixture(scope="module")
-def clock() -> MovableClock:
-    return MovableClock()
-
-
-@pytest.fixture(scope="module")
-def app(clock: MovableClock) -> Iterator[TestEmulator]:
-    with auth_app(clock) as emulator:
-        yield emulator
-
-
-@pytest.fixture(autouse=True)
-def _fresh(app: TestEmulator, clock: MovableClock) -> Iterator[None]:
-    reset_authorizers(app)
-    clock.reset()
-    yield
-    clock.reset()
-
-
-@pytest.fixture(scope="module")
-def rest(app: TestEmulator) -> ApiClient:
-    return app.client("AuthApi")
+clock, app, _fresh, rest = auth_fixtures("AuthApi")
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +35,7 @@ def alice(app: TestEmulator) -> dict[str, str]:
 
 
 def _claims(response: Any) -> dict[str, str]:
-    assert response.status_code == 200, response.get_data(as_text=True)
-    authorizer = response.get_json()["event"]["requestContext"]["authorizer"]
+    authorizer = authorizer_view(response)
     assert set(authorizer) == {"claims"}
     claims: dict[str, str] = authorizer["claims"]
     return claims

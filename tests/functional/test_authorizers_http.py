@@ -12,11 +12,11 @@ from emulator.testing import ApiClient, TestEmulator
 from tests.apps.auth.support import (
     JwksServer,
     MovableClock,
-    auth_app,
+    auth_fixtures,
+    authorizer_view,
     cognito_tokens,
     invocations,
     physical,
-    reset_authorizers,
     tamper_payload,
     tamper_signature,
 )
@@ -27,44 +27,17 @@ AUTH = "AuthorizerFunction"
 
 
 @pytest.fixture(scope="module")
-def clock() -> MovableClock:
-    return MovableClock()
-
-
-@pytest.fixture(scope="module")
 def issuer() -> Iterator[JwksServer]:
     with JwksServer() as server:
         yield server
 
 
-@pytest.fixture(scope="module")
-def app(clock: MovableClock, issuer: JwksServer) -> Iterator[TestEmulator]:
-    with auth_app(clock, RemoteIssuer=issuer.issuer) as emulator:
-        yield emulator
-
-
-@pytest.fixture(autouse=True)
-def _fresh(app: TestEmulator, clock: MovableClock) -> Iterator[None]:
-    reset_authorizers(app)
-    clock.reset()
-    yield
-    clock.reset()
-
-
-@pytest.fixture(scope="module")
-def http(app: TestEmulator) -> ApiClient:
-    return app.client("AuthHttpApi")
+clock, app, _fresh, http = auth_fixtures("AuthHttpApi", remote_issuer=True)
 
 
 @pytest.fixture(scope="module")
 def dana(app: TestEmulator) -> dict[str, str]:
     return cognito_tokens(app, "dana", groups=("staff", "ops"))
-
-
-def _authorizer(response: Any) -> dict[str, Any]:
-    assert response.status_code == 200, response.get_data(as_text=True)
-    view: dict[str, Any] = response.get_json()["event"]["requestContext"]["authorizer"]
-    return view
 
 
 def _status(response: Any, status: int) -> None:
@@ -82,7 +55,7 @@ def _route_arn(app: TestEmulator, path: str) -> str:
 
 def test_jwt_id_token_reaches_the_handler_with_stringified_claims(
         app: TestEmulator, http: ApiClient, dana: dict[str, str]) -> None:
-    view = _authorizer(http.get("/jwt", headers={"Authorization": f"Bearer {dana['id']}"}))
+    view = authorizer_view(http.get("/jwt", headers={"Authorization": f"Bearer {dana['id']}"}))
     assert set(view) == {"jwt"}
     claims = view["jwt"]["claims"]
     assert claims["cognito:username"] == "dana"
@@ -95,7 +68,7 @@ def test_jwt_id_token_reaches_the_handler_with_stringified_claims(
 
 
 def test_jwt_access_token_is_matched_on_client_id(http: ApiClient, dana: dict[str, str]) -> None:
-    view = _authorizer(http.get("/jwt", headers={"Authorization": dana["access"]}))
+    view = authorizer_view(http.get("/jwt", headers={"Authorization": dana["access"]}))
     assert view["jwt"]["claims"]["token_use"] == "access"
 
 
@@ -107,7 +80,7 @@ def test_jwt_token_for_another_audience_is_401(app: TestEmulator, http: ApiClien
 
 def test_jwt_route_scopes_need_one_of_them_in_the_token(
         http: ApiClient, dana: dict[str, str]) -> None:
-    view = _authorizer(http.get("/jwt/scoped", headers={"Authorization": dana["access"]}))
+    view = authorizer_view(http.get("/jwt/scoped", headers={"Authorization": dana["access"]}))
     assert view["jwt"]["scopes"] == ["aws.cognito.signin.user.admin"]
     _status(http.get("/jwt/scoped", headers={"Authorization": dana["id"]}), 403)
     _status(http.get("/jwt/admin", headers={"Authorization": dana["access"]}), 403)
@@ -115,7 +88,7 @@ def test_jwt_route_scopes_need_one_of_them_in_the_token(
 
 def test_jwt_claims_for_a_payload_1_0_integration_sit_at_the_top(
         http: ApiClient, dana: dict[str, str]) -> None:
-    view = _authorizer(http.get("/jwt/v1", headers={"Authorization": dana["id"]}))
+    view = authorizer_view(http.get("/jwt/v1", headers={"Authorization": dana["id"]}))
     assert set(view) == {"claims", "scopes"}
     assert view["claims"]["cognito:username"] == "dana"
 
@@ -141,7 +114,7 @@ def test_remote_issuer_keys_are_fetched_once_and_verify_its_tokens(
     hits = issuer.hits
     token = issuer.sign(issuer.claims())
     for _ in range(3):
-        view = _authorizer(http.get("/remote", headers={"Authorization": f"Bearer {token}"}))
+        view = authorizer_view(http.get("/remote", headers={"Authorization": f"Bearer {token}"}))
         assert view["jwt"]["claims"]["sub"] == "remote-user"
     assert issuer.hits == hits + 1
 
@@ -175,7 +148,7 @@ def test_issuer_that_is_down_makes_its_tokens_401_until_it_is_back(
 
 def test_simple_response_authorizer_gets_the_2_0_event_and_passes_its_context(
         app: TestEmulator, http: ApiClient) -> None:
-    view = _authorizer(http.get("/simple", query="q=1", headers={"X-Token": "let-me-in"}))
+    view = authorizer_view(http.get("/simple", query="q=1", headers={"X-Token": "let-me-in"}))
     assert set(view) == {"lambda"}
     assert view["lambda"]["roles"] == ["reader", "writer"] and view["lambda"]["level"] == 3
     event = json.loads(view["lambda"]["event"])
@@ -203,7 +176,7 @@ def test_simple_answer_is_cached_across_routes_for_its_ttl(
     before = invocations(app, SIMPLE)
     headers = {"X-Token": "let-me-in"}
     assert http.get("/simple", headers=headers).status_code == 200
-    view = _authorizer(http.get("/simple/v1", headers=headers))
+    view = authorizer_view(http.get("/simple/v1", headers=headers))
     assert view["integrationLatency"] == 0 and "principalId" not in view
     assert view["level"] == 3
     assert invocations(app, SIMPLE) == before + 1
@@ -214,7 +187,7 @@ def test_simple_answer_is_cached_across_routes_for_its_ttl(
 
 def test_policy_authorizer_2_0_is_evaluated_against_the_route_arn(
         app: TestEmulator, http: ApiClient) -> None:
-    view = _authorizer(http.get("/policy/7", headers={"X-Token": "allow-exact"}))
+    view = authorizer_view(http.get("/policy/7", headers={"X-Token": "allow-exact"}))
     event = json.loads(view["lambda"]["event"])
     assert event["routeArn"] == _route_arn(app, "policy/7")
     _status(http.get("/policy/7", headers={"X-Token": "deny"}), 403)
@@ -233,7 +206,7 @@ def test_http_lambda_authorizers_do_not_cache_without_a_ttl(
 
 def test_payload_1_0_authorizer_gets_the_rest_compatible_event(
         app: TestEmulator, http: ApiClient) -> None:
-    view = _authorizer(http.get("/legacy", headers={"X-Token": "allow-all"}))
+    view = authorizer_view(http.get("/legacy", headers={"X-Token": "allow-all"}))
     event = json.loads(view["lambda"]["event"])
     assert event["version"] == "1.0" and event["type"] == "REQUEST"
     assert event["methodArn"] == _route_arn(app, "legacy")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -14,45 +12,17 @@ from emulator.policy.authorizers import AuthorizerStep
 from emulator.policy.pipeline import RequestState
 from emulator.routing import Router
 from emulator.testing import ApiClient, TestEmulator
-from tests.apps.auth.support import MovableClock, auth_app, invocations, reset_authorizers
+from tests.apps.auth.support import MovableClock, auth_fixtures, authorizer_view, invocations
 
 AUTH = "AuthorizerFunction"
 HANDLER = "ProtectedFunction"
 
 
-@pytest.fixture(scope="module")
-def clock() -> MovableClock:
-    return MovableClock()
-
-
-@pytest.fixture(scope="module")
-def app(clock: MovableClock) -> Iterator[TestEmulator]:
-    with auth_app(clock) as emulator:
-        yield emulator
-
-
-@pytest.fixture(autouse=True)
-def _fresh(app: TestEmulator, clock: MovableClock) -> Iterator[None]:
-    reset_authorizers(app)
-    clock.reset()
-    yield
-    clock.reset()
-
-
-@pytest.fixture(scope="module")
-def rest(app: TestEmulator) -> ApiClient:
-    return app.client("AuthApi")
+clock, app, _fresh, rest = auth_fixtures("AuthApi")
 
 
 def _bearer(case: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {case}"}
-
-
-def _authorizer_view(response: Any) -> dict[str, Any]:
-    assert response.status_code == 200, response.get_data(as_text=True)
-    view: dict[str, Any] = json.loads(response.get_data(as_text=True))["event"]["requestContext"][
-        "authorizer"]
-    return view
 
 
 def _method_arn(app: TestEmulator, method: str, path: str) -> str:
@@ -62,7 +32,7 @@ def _method_arn(app: TestEmulator, method: str, path: str) -> str:
 
 def test_token_authorizer_gets_the_token_event_and_its_context_reaches_the_handler(
         app: TestEmulator, rest: ApiClient) -> None:
-    view = _authorizer_view(rest.get("/token", headers=_bearer("allow-all")))
+    view = authorizer_view(rest.get("/token", headers=_bearer("allow-all")))
     assert json.loads(view["event"]) == {"type": "TOKEN",
                                          "authorizationToken": "Bearer allow-all",
                                          "methodArn": _method_arn(app, "GET", "token")}
@@ -155,7 +125,7 @@ def test_explicit_deny_wins_over_a_wildcard_allow(rest: ApiClient) -> None:
 
 
 def test_context_values_reach_the_handler_stringified(rest: ApiClient) -> None:
-    view = _authorizer_view(rest.get("/token", headers=_bearer("typed-context")))
+    view = authorizer_view(rest.get("/token", headers=_bearer("typed-context")))
     assert {key: view[key] for key in ("str", "num", "float", "yes", "no", "none")} == {
         "str": "v", "num": "1", "float": "2.5", "yes": "true", "no": "false", "none": None}
     assert view["principalId"] == "user-1"
@@ -167,7 +137,7 @@ def test_result_is_cached_for_the_ttl_and_refetched_after_it(
     before = invocations(app, AUTH)
     assert rest.get("/token", headers=headers).status_code == 200
     cached = rest.get("/token", headers=headers)
-    assert _authorizer_view(cached)["integrationLatency"] == 0
+    assert authorizer_view(cached)["integrationLatency"] == 0
     # The cached policy names GET /token only: the same token is denied elsewhere, uncalled.
     assert rest.get("/pets/1", headers=headers).status_code == 403
     assert invocations(app, AUTH) == before + 1
@@ -189,7 +159,7 @@ def test_ttl_zero_calls_the_authorizer_on_every_request(app: TestEmulator, rest:
 def test_request_authorizer_gets_the_request_event(app: TestEmulator, rest: ApiClient) -> None:
     response = rest.get("/request/42", query="tenant=acme&x=1",
                         headers={"X-Token": "allow-all", "User-Agent": "ua"})
-    event = json.loads(_authorizer_view(response)["event"])
+    event = json.loads(authorizer_view(response)["event"])
     assert event["type"] == "REQUEST"
     assert event["methodArn"] == _method_arn(app, "GET", "request/42")
     assert event["resource"] == "/request/{id}"

@@ -41,13 +41,12 @@ from emulator.policy.authorizers import rejections
 from emulator.policy.authorizers.base import rejected
 from emulator.policy.authorizers.cache import TtlCache
 from emulator.policy.authorizers.config import AuthorizerConfig
-from emulator.policy.authorizers.identity import identity_values
 from emulator.policy.authorizers.jwks import JwksResolver, KeysUnavailable
 from emulator.policy.authorizers.jwt_authorizer import (
     VERIFIED_TTL_S,
     TokenRejected,
-    check_times,
-    strip_bearer,
+    presented_token,
+    remembered_claims,
     token_scopes,
     unverified_claims,
     verify_token,
@@ -115,13 +114,9 @@ class CognitoAuthorizer:
 
     def authorize(self, request: HttpRequest, match: RouteMatch, scopes: tuple[str, ...],
                   state: RequestState) -> None:
-        values, missing = identity_values(self.config.identity_sources, request, match,
-                                          self._api, state.request_id)
-        if values is None:
-            raise self._unauthorized(match, state, f"identity source {missing} is missing or "
-                                                   "empty")
         try:
-            claims = self._verified(strip_bearer(values[0]), scopes)
+            claims = self._verified(presented_token(self.config, request, match, self._api,
+                                                    state.request_id), scopes)
         except TokenRejected as exc:
             message = rejections.EXPIRED_TOKEN if exc.expired else rejections.UNAUTHORIZED
             raise self._unauthorized(match, state, str(exc), message) from None
@@ -141,9 +136,8 @@ class CognitoAuthorizer:
 
     def _token_claims(self, token: str) -> dict[str, Any]:
         """Checks that do not depend on the method: pool, signature, times, app client."""
-        cached = self.cache.get((token,))
+        cached = remembered_claims(self.cache, token, self._context.clock)
         if cached is not None:
-            check_times(cached, self._context.clock())
             return cached
         issuer = unverified_claims(token).get("iss")
         pool = self._pools.get(issuer) if isinstance(issuer, str) else None

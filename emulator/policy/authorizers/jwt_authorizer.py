@@ -31,7 +31,7 @@ import base64
 import binascii
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jwt
@@ -140,6 +140,27 @@ def verify_token(token: str, keys: PyJWKSet, *, now: float) -> dict[str, Any]:
     return claims
 
 
+def presented_token(config: AuthorizerConfig, request: HttpRequest, match: RouteMatch,
+                    api: ApiModel, request_id: str) -> str:
+    """The token in the authorizer's first identity source, without a ``Bearer`` prefix.
+
+    :class:`TokenRejected` when an identity source is missing or empty.
+    """
+    values, missing = identity_values(config.identity_sources, request, match, api, request_id)
+    if values is None:
+        raise TokenRejected(f"identity source {missing} is missing or empty")
+    return strip_bearer(values[0])
+
+
+def remembered_claims(cache: TtlCache[dict[str, Any]], token: str,
+                      clock: Callable[[], float]) -> dict[str, Any] | None:
+    """The claims of a token that passed verification before, its times checked again now."""
+    cached = cache.get((token,))
+    if cached is not None:
+        check_times(cached, clock())
+    return cached
+
+
 def token_scopes(claims: Mapping[str, Any]) -> list[str]:
     """The scopes a token carries (``scope`` space-separated, or ``scp``)."""
     for name in ("scope", "scp"):
@@ -181,13 +202,9 @@ class JwtAuthorizer:
 
     def authorize(self, request: HttpRequest, match: RouteMatch, scopes: tuple[str, ...],
                   state: RequestState) -> None:
-        values, missing = identity_values(self.config.identity_sources, request, match,
-                                          self._api, state.request_id)
-        if values is None:
-            raise self._unauthorized(match, state, f"identity source {missing} is missing "
-                                                   "or empty")
         try:
-            claims = self._claims(strip_bearer(values[0]))
+            claims = self._claims(presented_token(self.config, request, match, self._api,
+                                                  state.request_id))
         except TokenRejected as exc:
             raise self._unauthorized(match, state, str(exc)) from None
         carried = token_scopes(claims)
@@ -203,9 +220,8 @@ class JwtAuthorizer:
             state.authorizer = view
 
     def _claims(self, token: str) -> dict[str, Any]:
-        cached = self.cache.get((token,))
+        cached = remembered_claims(self.cache, token, self._context.clock)
         if cached is not None:
-            check_times(cached, self._context.clock())
             return cached
         try:
             keys = self._resolver.keys(self.issuer)

@@ -52,6 +52,7 @@ from emulator.policy.authorizers.config import AuthorizerConfig
 from emulator.policy.authorizers.iam_policy import Policy, PolicyError, parse_policy
 from emulator.policy.authorizers.identity import identity_values
 from emulator.policy.pipeline import PolicyContext, RequestState
+from emulator.responses import scalar_text
 from emulator.routing import RouteMatch
 from emulator.runtime import CallerTimeout, TooManyRequests
 from emulator.spec import ApiModel
@@ -75,14 +76,11 @@ class Answer:
 
 
 def _rest_context_value(key: str, value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    raise AnswerError(f"context value {key!r} is a {type(value).__name__}; "
-                      "only strings, numbers and booleans are allowed")
+    try:
+        return scalar_text(value)
+    except TypeError:
+        raise AnswerError(f"context value {key!r} is a {type(value).__name__}; "
+                          "only strings, numbers and booleans are allowed") from None
 
 
 def parse_answer(payload: Any, *, kind: str, simple: bool) -> Answer:

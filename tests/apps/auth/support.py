@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
 from emulator.config import Settings
 from emulator.policy.authorizers import AuthorizerStep
-from emulator.testing import TestEmulator, start_emulator
+from emulator.testing import ApiClient, TestEmulator, start_emulator
 
 TEMPLATE = Path(__file__).resolve().parent / "template.yaml"
 PASSWORD = "Corr3ct-Horse!"
@@ -66,6 +67,48 @@ def reset_authorizers(emulator: TestEmulator) -> None:
                     cache = getattr(authorizer, "cache", None)
                     if cache is not None:
                         cache.clear()
+
+
+def auth_fixtures(api: str, *, remote_issuer: bool = False) -> tuple[Any, Any, Any, Any]:
+    """The fixtures every authorizer test module starts with, to unpack at module level.
+
+    ``clock, app, _fresh, client = auth_fixtures("AuthApi")``: a movable clock and the auth app
+    started with it (once per module), an autouse fixture that empties the authorizer caches
+    and resets the clock around each test, and the client of ``api``. With ``remote_issuer``
+    the app's ``RemoteIssuer`` parameter is the URL of the module's ``issuer`` fixture
+    (a :class:`JwksServer`).
+    """
+
+    @pytest.fixture(scope="module")
+    def clock() -> MovableClock:
+        return MovableClock()
+
+    @pytest.fixture(scope="module")
+    def app(clock: MovableClock, request: pytest.FixtureRequest) -> Iterator[TestEmulator]:
+        parameters = ({"RemoteIssuer": request.getfixturevalue("issuer").issuer}
+                      if remote_issuer else {})
+        with auth_app(clock, **parameters) as emulator:
+            yield emulator
+
+    @pytest.fixture(autouse=True)
+    def fresh(app: TestEmulator, clock: MovableClock) -> Iterator[None]:
+        reset_authorizers(app)
+        clock.reset()
+        yield
+        clock.reset()
+
+    @pytest.fixture(scope="module")
+    def client(app: TestEmulator) -> ApiClient:
+        return app.client(api)
+
+    return clock, app, fresh, client
+
+
+def authorizer_view(response: Any) -> dict[str, Any]:
+    """``requestContext.authorizer`` of the event the echo handler answered with (a 200)."""
+    assert response.status_code == 200, response.get_data(as_text=True)
+    view: dict[str, Any] = response.get_json()["event"]["requestContext"]["authorizer"]
+    return view
 
 
 def invocations(emulator: TestEmulator, logical_id: str) -> int:
