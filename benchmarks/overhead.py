@@ -4,7 +4,7 @@ Both run in one process against the same moto, in the same run:
 
 - direct:    handler(event, context) with a prebuilt API Gateway event (no emulator at all)
 - runtime:   Runtime.invoke (execution environment hand-off, JSON marshalling, log lines)
-- gateway:   the WSGI app in-process (routing, event building, runtime, response translation)
+- gateway:   ApiGateway.handle in-process (routing, event, runtime, response translation)
 - served:    HTTP/1.1 keep-alive GETs from a separate client process over loopback
 
 Usage: python benchmarks/overhead.py [--requests 2000]
@@ -30,28 +30,27 @@ from emulator.app import Emulator  # noqa: E402
 from emulator.events import build_event  # noqa: E402
 from emulator.http import HttpRequest  # noqa: E402
 from emulator.server import ServerGroup  # noqa: E402
-from emulator.testing import ApiClient  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import timed  # noqa: E402
 
 TEMPLATE = ROOT / "benchmarks" / "apps" / "getitem" / "template.yaml"
+ROUNDS = 10
 
 CLIENT = r"""
 import http.client, json, sys, time
-port, path, n, warmup = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+port, path = int(sys.argv[1]), sys.argv[2]
 conn = http.client.HTTPConnection("127.0.0.1", port)
-samples = []
-for i in range(warmup + n):
-    start = time.perf_counter()
-    conn.request("GET", path)
-    response = conn.getresponse()
-    body = response.read()
-    elapsed = time.perf_counter() - start
-    assert response.status == 200, (response.status, body)
-    if i >= warmup:
-        samples.append(elapsed)
-print(json.dumps(samples))
+for line in sys.stdin:  # one batch size per line; answers with that many samples
+    samples = []
+    for _ in range(int(line)):
+        start = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        samples.append(time.perf_counter() - start)
+        assert response.status == 200, (response.status, body)
+    print(json.dumps(samples), flush=True)
 """
 
 
@@ -95,6 +94,9 @@ def main() -> int:
         servers.start()
         try:
             port = servers.ports[0]
+            staged = HttpRequest(method="GET", path="/Prod/items/42", raw_query="",
+                                 headers=(("Host", f"127.0.0.1:{port}"),), body=b"",
+                                 source_ip="127.0.0.1", host=f"127.0.0.1:{port}")
             request = HttpRequest(method="GET", path="/items/42", raw_query="",
                                   headers=(("Host", f"127.0.0.1:{port}"),), body=b"",
                                   source_ip="127.0.0.1", host=f"127.0.0.1:{port}")
@@ -107,20 +109,36 @@ def main() -> int:
             handler = _direct_handler(emulator)
             assert handler(event, context)["statusCode"] == 200
 
-            direct = timed(lambda: handler(event, context), n, warmup)
-            runtime = timed(lambda: emulator.runtime.invoke("GetItemFunction", event), n, warmup)
-            client = ApiClient(emulator, "ServerlessRestApi")
-            in_process = timed(lambda: client.get("/items/42"), n, warmup)
-            output = subprocess.run([sys.executable, "-c", CLIENT, str(port), "/Prod/items/42",
-                                     str(n), str(warmup)], capture_output=True, text=True,
-                                    check=True)
-            served = json.loads(output.stdout)
+            client = subprocess.Popen([sys.executable, "-c", CLIENT, str(port),
+                                       "/Prod/items/42"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+
+            def served_batch(count: int) -> list[float]:
+                assert client.stdin is not None and client.stdout is not None
+                client.stdin.write(f"{count}\n")
+                client.stdin.flush()
+                return [float(x) for x in json.loads(client.stdout.readline())]
+
+            paths: dict[str, Callable[[int], list[float]]] = {
+                "direct handler call": lambda k: timed(lambda: handler(event, context), k, 0),
+                "runtime.invoke": lambda k: timed(
+                    lambda: emulator.runtime.invoke("GetItemFunction", event), k, 0),
+                "gateway in-process": lambda k: timed(lambda: gateway.handle(staged), k, 0),
+                "served over HTTP (keep-alive)": served_batch,
+            }
+            samples: dict[str, list[float]] = {name: [] for name in paths}
+            for run in paths.values():  # warm-up
+                run(warmup)
+            # Interleaved rounds, so drift on a shared machine hits every path alike.
+            for _ in range(ROUNDS):
+                for name, run in paths.items():
+                    samples[name].extend(run(n // ROUNDS))
+            client.stdin.close()  # type: ignore[union-attr]
+            client.wait(timeout=10)
         finally:
             servers.close()
 
-    rows = {"direct handler call": _summary(direct), "runtime.invoke": _summary(runtime),
-            "gateway in-process (WSGI)": _summary(in_process),
-            "served over HTTP (keep-alive)": _summary(served)}
+    rows = {name: _summary(values) for name, values in samples.items()}
     base = rows["direct handler call"]["median_ms"]
     print(f"GetItem GET, {n} requests after {warmup} warm-up, medians from one run\n")
     print("| path | median ms | p95 ms | ratio to direct | overhead ms |")

@@ -137,7 +137,8 @@ class ApiGateway:
                             authorizer=state.authorizer, api_key=api_key)
         try:
             result = self._runtime.invoke(function.logical_id, event,
-                                          caller_timeout_s=integration.timeout_ms / 1000)
+                                          caller_timeout_s=integration.timeout_ms / 1000,
+                                          event_owned=True)
         except CallerTimeout:
             logger.error("%s %s: integration timed out after %d ms", request_id,
                          operation.route_key, integration.timeout_ms)

@@ -97,14 +97,19 @@ class Runtime:
     # -- public API ----------------------------------------------------------------------
 
     def invoke(self, logical_id: str, event: Any, *, caller_timeout_s: float | None = None,
-               request_id: str | None = None) -> InvocationResult:
-        """Invoke a function synchronously and return what Lambda would."""
+               request_id: str | None = None, event_owned: bool = False) -> InvocationResult:
+        """Invoke a function synchronously and return what Lambda would.
+
+        The handler gets its own copy of ``event``, as if parsed from the Invoke payload,
+        unless ``event_owned``: the caller built this plain-JSON event for this invocation
+        alone and never reads it again (the gateway's events), so it is handed over as is.
+        """
         pool = self._pools.get(logical_id)
         if pool is None:
             raise FunctionNotFound(f"Function not found: {logical_id}")
         if self._closed:
             raise RuntimeShutDown("the runtime is shut down")
-        payload = copy_event(event)
+        payload = event if event_owned else copy_event(event)
         rid = request_id if request_id is not None else self._request_ids()
         submitted = time.monotonic()
         environment, cold = pool.acquire()

@@ -549,3 +549,14 @@ def test_function_module_wins_over_a_same_named_module_the_host_imported_from_it
     finally:
         sys.path.remove(str(host_dir))
         sys.modules.pop("handlers_shadow", None)
+
+
+def test_handler_gets_a_copy_of_the_event_unless_the_caller_hands_it_over(
+        make_runtime: MakeRuntime) -> None:
+    runtime = make_runtime(function("Mutator", "mutator"))
+    copied = {"a": [1, 2]}
+    assert runtime.invoke("Mutator", copied).payload == {"keys": ["a", "touched"]}
+    assert copied == {"a": [1, 2]}
+    owned = {"a": [1, 2]}
+    assert runtime.invoke("Mutator", owned, event_owned=True).payload == {"keys": ["a", "touched"]}
+    assert owned == {"a": [1, 2], "touched": True}
