@@ -19,7 +19,11 @@ Mapping decisions (documented in fixtures/gabi_yoga/README.md):
 * ``settings`` name/value rows become attributes of the ``site`` settings item
   (``booking_window_days`` -> ``bookingWindowDays``, numbers as numbers);
 * a legacy email already used by a different account in DynamoDB is a conflict: reported,
-  not overwritten.
+  not overwritten;
+* every migrated user also gets the email-reservation item registration relies on
+  (``userId = "EMAIL#<email>"``, ``ownerId = legacy-u-<id>``, written before the user with
+  ``attribute_not_exists(userId) OR ownerId = :me``), so a migrated address cannot be
+  registered again; validation checks the reservation of every sampled user.
 
 Tables are found through CloudFormation (``DescribeStackResource`` of the stack, as the
 deployed or emulated stack reports them) or, with ``--table-prefix``, named
@@ -55,6 +59,8 @@ SETTING_NAMES = {"studio_name": ("studioName", str), "contact_email": ("contactE
                  "booking_window_days": ("bookingWindowDays", int),
                  "cancellation_hours": ("cancellationHours", int)}
 SITE = "site"
+#: Key prefix of the email-reservation items (see handlers/gabi_yoga/auth/app.py).
+EMAIL_KEY_PREFIX = "EMAIL#"
 #: Attributes the new system owns: initialised once, never overwritten by a re-run.
 INITIAL_ONLY = {"classes": {"booked": 0}, "users": {"failedLogins": 0}}
 
@@ -224,6 +230,25 @@ def _email_conflict(users: Any, item: Mapping[str, Any]) -> str | None:
     return f"{item['email']} already belongs to {others[0]}" if others else None
 
 
+def email_reservation(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The Users-table item reserving a migrated user's email for that user."""
+    return {"userId": f"{EMAIL_KEY_PREFIX}{item['email']}", "ownerId": item["userId"],
+            "kind": "email-uniqueness", "createdAt": item["createdAt"]}
+
+
+def reserve_email(users: Any, item: Mapping[str, Any]) -> str | None:
+    """Claim the user's email (idempotent for its own owner); a conflict message otherwise."""
+    reservation = email_reservation(item)
+    try:
+        users.put_item(Item={k: v for k, v in reservation.items() if v is not None},
+                       ConditionExpression="attribute_not_exists(userId) OR ownerId = :me",
+                       ExpressionAttributeValues={":me": item["userId"]})
+    except users.meta.client.exceptions.ConditionalCheckFailedException:
+        owner = users.get_item(Key={"userId": reservation["userId"]}).get("Item", {})
+        return f"{item['email']} already belongs to {owner.get('ownerId', 'another account')}"
+    return None
+
+
 def count_migrated(table: Any, key_name: str, prefix: str) -> int:
     kwargs: dict[str, Any] = {"Select": "COUNT",
                               "FilterExpression": Attr(key_name).begins_with(prefix)}
@@ -268,7 +293,8 @@ def migrate(source: Any, tables: Mapping[str, Any], *, sample: int = 20,
             written = 0
             for item in items:
                 if entity == "users":
-                    conflict = _email_conflict(tables["users"], item)
+                    conflict = (_email_conflict(tables["users"], item)
+                                or reserve_email(tables["users"], item))
                     if conflict:
                         report.conflicts.append(conflict)
                         continue
@@ -288,6 +314,12 @@ def migrate(source: Any, tables: Mapping[str, Any], *, sample: int = 20,
             key = {KEYS[entity]: item[KEYS[entity]]}
             actual = tables[entity].get_item(Key=key).get("Item")
             report.mismatches += compare(item, actual, f"{entity}[{item[KEYS[entity]]}]")
+            if entity == "users":
+                reservation = email_reservation(item)
+                stored = tables[entity].get_item(Key={"userId": reservation["userId"]})
+                report.mismatches += compare({"ownerId": reservation["ownerId"]},
+                                             stored.get("Item"),
+                                             f"users[{reservation['userId']}]")
     actual_site = tables["settings"].get_item(Key={"settingKey": SITE}).get("Item")
     report.mismatches += compare(site, actual_site, "settings[site]")
     return report

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import os
+import random
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -53,6 +55,24 @@ def cancellation_codes(error: ClientError) -> list[str]:
     """``CancellationReasons`` codes of a cancelled TransactWriteItems, in item order."""
     reasons = error.response.get("CancellationReasons") or []
     return [str(reason.get("Code", "None")) for reason in reasons]
+
+
+def transact_write(items: list[dict[str, Any]], *, attempts: int = 5) -> None:
+    """TransactWriteItems, retrying only ``TransactionConflict`` cancellations.
+
+    DynamoDB cancels a transaction that races another one on the same item with
+    ``TransactionConflict``; a retry then sees the winner's write (and usually fails its
+    condition, which the caller handles). Items use plain Python values (resource client).
+    """
+    dynamodb = resource("dynamodb").meta.client
+    for attempt in range(attempts):
+        try:
+            dynamodb.transact_write_items(TransactItems=items)
+            return
+        except ClientError as exc:
+            if "TransactionConflict" not in cancellation_codes(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
 
 
 def scan_all(tbl: Any, *, filter_expression: ConditionBase | None = None,

@@ -4,7 +4,9 @@ Two independent gates, as the migration plan asks: API Gateway requires the admi
 (``ApiKeyRequired`` + the AdminUsagePlan, so the key is throttled and metered) and each
 function requires the ``admin`` role from the authorizer context (403 for members).
 Counts use ``Scan`` with ``Select=COUNT`` - fine for a studio's few thousand items; a
-bigger tenant would keep counters updated by streams instead.
+bigger tenant would keep counters updated by streams instead. The Users table also holds
+the email-reservation items of registration (``userId = "EMAIL#<email>"``, see the auth
+service); every scan here filters them out, so they are never listed, counted or mailed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
+from boto3.dynamodb.conditions import Attr, ConditionBase
 from lambda_common.aws import scan_all, send_email, table
 from lambda_common.clock import iso
 from lambda_common.http import BadRequest, Event, Response, api_handler, json_body, json_response
@@ -25,10 +27,17 @@ logger = get_logger(__name__)
 PUBLIC_USER_FIELDS = ("userId", "email", "name", "role", "emailVerified", "newsletter",
                       "createdAt")
 SITE_SETTINGS = "site"
+#: Key prefix of the auth service's email-reservation items in the Users table.
+EMAIL_KEY_PREFIX = "EMAIL#"
+#: Only real accounts: excludes the email-reservation items.
+ACCOUNTS = ~Attr("userId").begins_with(EMAIL_KEY_PREFIX)
 
 
-def _count(env_name: str) -> int:
-    tbl, kwargs, total = table(env_name), {"Select": "COUNT"}, 0
+def _count(env_name: str, filter_expression: ConditionBase | None = None) -> int:
+    tbl, total = table(env_name), 0
+    kwargs: dict[str, Any] = {"Select": "COUNT"}
+    if filter_expression is not None:
+        kwargs["FilterExpression"] = filter_expression
     while True:
         page = tbl.scan(**kwargs)
         total += int(page.get("Count", 0))
@@ -45,7 +54,7 @@ def _revenue_cents() -> int:
 @api_handler
 def dashboard(event: Event, context: Any) -> Response:
     require_admin(event)
-    return json_response(200, {"users": _count("USERS_TABLE"),
+    return json_response(200, {"users": _count("USERS_TABLE", ACCOUNTS),
                                "bookings": _count("BOOKINGS_TABLE"),
                                "classes": _count("CLASSES_TABLE"),
                                "posts": _count("BLOG_TABLE"),
@@ -56,7 +65,7 @@ def dashboard(event: Event, context: Any) -> Response:
 def users(event: Event, context: Any) -> Response:
     require_admin(event)
     items = [{k: u[k] for k in PUBLIC_USER_FIELDS if k in u}
-             for u in scan_all(table("USERS_TABLE"))]
+             for u in scan_all(table("USERS_TABLE"), filter_expression=ACCOUNTS)]
     items.sort(key=lambda u: str(u.get("createdAt", "")))
     return json_response(200, {"items": items})
 
@@ -105,7 +114,7 @@ def communications(event: Event, context: Any) -> Response:
     fields.string("body", max_length=20_000)
     values = fields.check()
     recipients = [str(u["email"]) for u in scan_all(
-        table("USERS_TABLE"), filter_expression=Attr("newsletter").eq(True))]
+        table("USERS_TABLE"), filter_expression=ACCOUNTS & Attr("newsletter").eq(True))]
     # One message per member: addresses of other members are never disclosed.
     sent = sum(send_email([address], values["subject"], values["body"]) for address in recipients)
     record = {"communicationId": uuid.uuid4().hex, "subject": values["subject"],

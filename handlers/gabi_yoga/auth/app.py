@@ -10,7 +10,13 @@ Replaces the Express session routes with stateless JWTs (see lambda_common.token
 * ``MAX_FAILED_LOGINS`` wrong passwords lock the account for ``LOCKOUT_SECONDS``; counters
   are atomic ``UpdateItem ADD``s, so parallel guesses all count;
 * reset and verification links carry single-purpose JWTs; a reset token is spent by a
-  conditional update, so it works once.
+  conditional update, so it works once;
+* an email belongs to one account: registration is one ``TransactWriteItems`` that puts
+  the user and an email-uniqueness item (``userId = "EMAIL#<email>"``, same table, no
+  ``email`` attribute so it stays out of the EmailIndex), both ``attribute_not_exists``, so
+  of two simultaneous sign-ups with one address exactly one wins
+  (https://aws.amazon.com/blogs/database/simulating-amazon-dynamodb-unique-constraints-using-transactions/).
+  Admin scans of the Users table skip ``EMAIL#`` items.
 """
 
 from __future__ import annotations
@@ -22,7 +28,13 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 from lambda_common import tokens
-from lambda_common.aws import is_conditional_failure, send_email, table
+from lambda_common.aws import (
+    cancellation_codes,
+    is_conditional_failure,
+    send_email,
+    table,
+    transact_write,
+)
 from lambda_common.clock import iso, now
 from lambda_common.http import (
     BadRequest,
@@ -47,6 +59,8 @@ logger = get_logger(__name__)
 
 MAX_FAILED_LOGINS = int(os.environ.get("MAX_FAILED_LOGINS", "5"))
 LOCKOUT_SECONDS = int(os.environ.get("LOCKOUT_SECONDS", "900"))
+#: Key prefix of the items that reserve an email address in the Users table.
+EMAIL_KEY_PREFIX = "EMAIL#"
 PUBLIC_USER_FIELDS = ("userId", "email", "name", "role", "emailVerified", "newsletter",
                       "createdAt")
 
@@ -60,6 +74,31 @@ def user_by_email(email: str) -> dict[str, Any] | None:
                                        KeyConditionExpression=Key("email").eq(email), Limit=1)
     items = found.get("Items", [])
     return items[0] if items else None
+
+
+def email_key(email: str) -> str:
+    """The Users-table key of the item reserving (normalised, lower-case) ``email``."""
+    return f"{EMAIL_KEY_PREFIX}{email}"
+
+
+def _create_user(user: dict[str, Any]) -> None:
+    """Put ``user`` and its email reservation atomically; Conflict when the email is taken."""
+    users = table("USERS_TABLE").name
+    try:
+        transact_write([
+            {"Put": {"TableName": users, "Item": user,
+                     "ConditionExpression": "attribute_not_exists(userId)"}},
+            {"Put": {"TableName": users,
+                     "Item": {"userId": email_key(user["email"]), "ownerId": user["userId"],
+                              "kind": "email-uniqueness", "createdAt": user["createdAt"]},
+                     "ConditionExpression": "attribute_not_exists(userId)"}}])
+    except ClientError as exc:
+        codes = cancellation_codes(exc)
+        if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+            logger.info("registration lost an email race")
+            raise Conflict("An account with this email already exists",
+                           errors={"email": "already registered"}) from exc
+        raise
 
 
 def _password(fields: Fields, name: str = "password") -> str | None:
@@ -90,8 +129,8 @@ def register(event: Event, context: Any) -> Response:
     fields.boolean("newsletter", required=False)
     values = fields.check()
     assert email is not None
-    # The EmailIndex answers "taken?"; a GSI cannot enforce uniqueness, so a simultaneous
-    # second registration of one address is possible in theory (documented limitation).
+    # Fast path before the (deliberately slow) password hash; the transaction below is
+    # what guarantees uniqueness, under any concurrency.
     if user_by_email(email) is not None:
         raise Conflict("An account with this email already exists",
                        errors={"email": "already registered"})
@@ -99,7 +138,7 @@ def register(event: Event, context: Any) -> Response:
             "role": "member", "passwordHash": hash_password(values["password"]),
             "emailVerified": False, "newsletter": bool(values.get("newsletter", False)),
             "failedLogins": 0, "createdAt": iso()}
-    table("USERS_TABLE").put_item(Item=user, ConditionExpression="attribute_not_exists(userId)")
+    _create_user(user)
     verify = tokens.issue("verify", user["userId"], tokens.signing_key(),
                           ttl_s=tokens.PURPOSE_TTL_S["verify"])
     send_email([email], "Welcome to Gabi Yoga - verify your email",

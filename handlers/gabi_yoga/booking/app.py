@@ -13,13 +13,17 @@ in-flight transaction (``TransactionConflict``) are retried with a short backoff
 from __future__ import annotations
 
 import hashlib
-import random
-import time
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
-from lambda_common.aws import cancellation_codes, env, is_conditional_failure, resource, table
+from lambda_common.aws import (
+    cancellation_codes,
+    env,
+    is_conditional_failure,
+    table,
+    transact_write,
+)
 from lambda_common.clock import iso
 from lambda_common.http import (
     Conflict,
@@ -49,16 +53,7 @@ def booking_id(class_id: str, user_id: str) -> str:
 
 def _transact(items: list[dict[str, Any]]) -> None:
     """TransactWriteItems, retrying only ``TransactionConflict`` cancellations."""
-    dynamodb = resource("dynamodb").meta.client
-    for attempt in range(TRANSACTION_ATTEMPTS):
-        try:
-            dynamodb.transact_write_items(TransactItems=items)
-            return
-        except ClientError as exc:
-            codes = cancellation_codes(exc)
-            if "TransactionConflict" not in codes or attempt == TRANSACTION_ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+    transact_write(items, attempts=TRANSACTION_ATTEMPTS)
 
 
 @api_handler

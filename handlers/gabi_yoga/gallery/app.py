@@ -7,16 +7,23 @@ the declared size (at most 5 MiB), so S3 itself refuses other types or bigger fi
 something a presigned PUT cannot do for the size. The client then saves the metadata;
 ``HeadObject`` proves the object exists first, so no metadata points at nothing.
 
-Thumbnails: Pillow is not available to this layer, so "on save" writes a placeholder
-derivative - a server-side copy under ``thumbnails/`` tagged ``derivative: placeholder-copy``.
-A later change can swap in a real resize (or an S3-triggered function) without touching the
-API: clients already read ``thumbnailKey``.
+Thumbnails are made on save with Pillow (``requirements.txt`` of this function): the
+upload is decoded (which also proves it is an image of its declared type - S3 only pinned
+the ``Content-Type`` header, not the bytes), its EXIF orientation is applied, and it is
+scaled to at most ``THUMBNAIL_MAX_PX`` on the longest side, aspect ratio kept, in the same
+format (JPEG -> JPEG, PNG -> PNG, WebP -> WebP, GIF -> GIF, first frame only). Metadata
+such as EXIF/GPS is not copied into the thumbnail. Bytes that do not decode as the declared
+type, or images over ``MAX_PIXELS``, are a 400 with a ``key`` field error and nothing is
+stored. The thumbnail goes under ``thumbnails/`` with the upload's basename, with object
+metadata ``thumbnail-of: <key>`` and ``derivative: thumbnail-<N>px``.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import uuid
+import warnings
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -32,8 +39,12 @@ from lambda_common.http import (
     json_response,
     path_param,
 )
+from lambda_common.logs import get_logger
 from lambda_common.principal import require_admin
 from lambda_common.validation import Fields
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = get_logger(__name__)
 
 ALLOWED_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
                  "image/gif": ".gif"}
@@ -41,6 +52,55 @@ MAX_BYTES = 5 * 1024 * 1024
 UPLOAD_TTL_S = 900
 UPLOAD_PREFIX = "uploads/"
 THUMBNAIL_PREFIX = "thumbnails/"
+THUMBNAIL_MAX_PX = 256
+#: Decoding more pixels than this is refused (decompression bombs): 25 MP in RGBA is 100 MB,
+#: within SaveImageFunction's 512 MB. JPEGs are decoded at a reduced scale anyway.
+MAX_PIXELS = 25_000_000
+#: Pillow format name per allowed content type: the thumbnail keeps the upload's format.
+PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP",
+               "image/gif": "GIF"}
+
+
+class NotAnImage(ValueError):
+    """The uploaded bytes are not a decodable image of the declared content type."""
+
+
+def make_thumbnail(data: bytes, content_type: str, max_px: int = THUMBNAIL_MAX_PX) -> bytes:
+    """``data`` scaled to fit ``max_px`` x ``max_px`` in its own format, EXIF rotation applied.
+
+    Raises NotAnImage when ``data`` does not decode as ``content_type``.
+    """
+    expected = PIL_FORMATS[content_type]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            # Phones write multi-picture JPEGs, which Pillow reports as MPO.
+            if image.format != expected and not (expected == "JPEG" and image.format == "MPO"):
+                raise NotAnImage(f"is {image.format or 'unknown'} data, not {content_type}")
+            if image.width * image.height > MAX_PIXELS:
+                raise NotAnImage(f"has more than {MAX_PIXELS} pixels")
+            if expected == "JPEG":
+                # Let libjpeg decode at a reduced scale: much faster for big photos.
+                image.draft("RGB", (max_px, max_px))
+            image.load()
+    except NotAnImage:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise NotAnImage(f"is not a decodable {content_type} image") from exc
+    image = ImageOps.exif_transpose(image)
+    if expected == "JPEG":
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
+        # Palette / 1-bit images would be resized with NEAREST; resample in full colour.
+        image = image.convert("RGBA")
+    image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    options: dict[str, Any] = {"quality": 85, "optimize": True} if expected == "JPEG" else {}
+    image.save(out, format=expected, **options)
+    return out.getvalue()
 
 
 @api_handler
@@ -90,10 +150,16 @@ def save_image(event: Event, context: Any) -> Response:
     content_type = head.get("ContentType", "")
     if content_type not in ALLOWED_TYPES:
         raise BadRequest("Invalid request", errors={"key": "is not an allowed image type"})
+    original = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    try:
+        thumbnail = make_thumbnail(original, content_type)
+    except NotAnImage as exc:
+        logger.info("upload is not an image", key=key, reason=str(exc))
+        raise BadRequest("Invalid request", errors={"key": str(exc)}) from exc
     thumbnail_key = THUMBNAIL_PREFIX + posixpath.basename(key)
-    s3.copy_object(Bucket=bucket, Key=thumbnail_key, CopySource={"Bucket": bucket, "Key": key},
-                   MetadataDirective="REPLACE", ContentType=content_type,
-                   Metadata={"thumbnail-of": key, "derivative": "placeholder-copy"})
+    s3.put_object(Bucket=bucket, Key=thumbnail_key, Body=thumbnail, ContentType=content_type,
+                  Metadata={"thumbnail-of": key,
+                            "derivative": f"thumbnail-{THUMBNAIL_MAX_PX}px"})
     item = {"imageId": uuid.uuid4().hex, "key": key, "thumbnailKey": thumbnail_key,
             "title": values["title"], "alt": values.get("alt", ""), "contentType": content_type,
             "size": int(head.get("ContentLength", 0)), "uploadedBy": admin.user_id,
