@@ -172,9 +172,12 @@ def _open_window(sandbox: SandboxState) -> None:
     roots = sandbox.local_roots
     sandbox.host_modules = {name: module for name, module in list(sys.modules.items())
                             if _root(name) in roots}
-    for name, module in sandbox.host_modules.items():
-        if not _runtime_provided(module):
-            del sys.modules[name]  # restored by _close_window
+    # Decide for every module before removing any: a namespace package's path is computed
+    # from its parent's entry in sys.modules.
+    hidden = [name for name, module in sandbox.host_modules.items()
+              if not _runtime_provided(module)]
+    for name in hidden:
+        del sys.modules[name]  # restored by _close_window
     sys.modules.update(sandbox.modules)
     sys.path[:0] = sandbox.search_path
     sandbox.window_open = True

@@ -43,7 +43,7 @@ def test_invoke_reads_the_event_file_and_reports_function_errors_with_exit_1(
     assert code == 1
     error = _json_out(capsys)
     assert isinstance(error, dict)
-    assert error["errorType"] == "TypeError"
+    assert error["errorType"] == "TypeError", error
     assert "errorMessage" in error
 
 

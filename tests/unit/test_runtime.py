@@ -560,3 +560,28 @@ def test_handler_gets_a_copy_of_the_event_unless_the_caller_hands_it_over(
     owned = {"a": [1, 2]}
     assert runtime.invoke("Mutator", owned, event_owned=True).payload == {"keys": ["a", "touched"]}
     assert owned == {"a": [1, 2], "touched": True}
+
+
+def test_host_package_with_a_namespace_subpackage_is_hidden_cleanly_from_a_function(
+        make_runtime: MakeRuntime, tmp_path: Path) -> None:
+    host_dir, code_dir = tmp_path / "host", tmp_path / "code"
+    (host_dir / "nsparent" / "ns").mkdir(parents=True)
+    (host_dir / "nsparent" / "__init__.py").write_text("")
+    (host_dir / "nsparent" / "ns" / "mod.py").write_text("VALUE = 1\n")
+    code_dir.mkdir()
+    (code_dir / "nsparent.py").write_text(
+        "def get(event, context):\n    return {'who': 'function'}\n")
+    sys.path.insert(0, str(host_dir))
+    try:
+        import nsparent.ns.mod  # type: ignore[import-not-found]  # noqa: F401
+
+        config = function("Parent", "hello", handler="nsparent.get")
+        runtime = make_runtime(FunctionConfig(**{**config.__dict__, "code_dir": code_dir}))
+        result = runtime.invoke("Parent", {})
+        assert result.error is None, result.error
+        assert result.payload == {"who": "function"}
+        assert "nsparent.ns" in sys.modules
+    finally:
+        sys.path.remove(str(host_dir))
+        for name in [n for n in sys.modules if n.split(".")[0] == "nsparent"]:
+            del sys.modules[name]
