@@ -13,6 +13,7 @@ import os
 import random
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +50,17 @@ def table(env_name: str) -> Any:
 
 def is_conditional_failure(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+@contextmanager
+def condition_failure_as(error: Exception) -> Iterator[None]:
+    """Turn a failed ``ConditionExpression`` inside the block into ``error`` (a 4xx)."""
+    try:
+        yield
+    except ClientError as exc:
+        if not is_conditional_failure(exc):
+            raise
+        raise error from exc
 
 
 def cancellation_codes(error: ClientError) -> list[str]:

@@ -30,6 +30,7 @@ from botocore.exceptions import ClientError
 from lambda_common import tokens
 from lambda_common.aws import (
     cancellation_codes,
+    condition_failure_as,
     is_conditional_failure,
     send_email,
     table,
@@ -275,7 +276,7 @@ def reset(event: Event, context: Any) -> Response:
         claims = tokens.decode(values["token"], tokens.signing_key(), "reset")
     except tokens.InvalidToken as exc:
         raise BadRequest("Invalid request", errors={"token": "invalid or expired"}) from exc
-    try:
+    with condition_failure_as(BadRequest("Invalid request", errors={"token": "already used"})):
         table("USERS_TABLE").update_item(
             Key={"userId": str(claims["sub"])},
             UpdateExpression="SET passwordHash = :h, failedLogins = :z, passwordChangedAt = :at "
@@ -283,10 +284,6 @@ def reset(event: Event, context: Any) -> Response:
             ConditionExpression="resetJti = :j",
             ExpressionAttributeValues={":h": hash_password(values["password"]), ":z": 0,
                                        ":at": iso(), ":j": str(claims["jti"])})
-    except ClientError as exc:
-        if not is_conditional_failure(exc):
-            raise
-        raise BadRequest("Invalid request", errors={"token": "already used"}) from exc
     return json_response(200, {"message": "Password changed"})
 
 
@@ -299,13 +296,9 @@ def verify(event: Event, context: Any) -> Response:
         claims = tokens.decode(raw, tokens.signing_key(), "verify")
     except tokens.InvalidToken as exc:
         raise BadRequest("Invalid request", errors={"token": "invalid or expired"}) from exc
-    try:
+    with condition_failure_as(NotFound("Account not found")):
         updated = table("USERS_TABLE").update_item(
             Key={"userId": str(claims["sub"])}, UpdateExpression="SET emailVerified = :t",
             ConditionExpression="attribute_exists(userId)",
             ExpressionAttributeValues={":t": True}, ReturnValues="ALL_NEW")
-    except ClientError as exc:
-        if not is_conditional_failure(exc):
-            raise
-        raise NotFound("Account not found") from exc
     return json_response(200, public_user(updated["Attributes"]))

@@ -16,7 +16,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
-from lambda_common.aws import is_conditional_failure, table
+from lambda_common.aws import condition_failure_as, is_conditional_failure, table
 from lambda_common.clock import iso
 from lambda_common.cursors import InvalidCursor, decode_cursor, encode_cursor
 from lambda_common.http import (
@@ -115,17 +115,13 @@ def update_post(event: Event, context: Any) -> Response:
     names = {f"#{k}": k for k in values}
     expression = "SET " + ", ".join(f"#{k} = :{k}" for k in values) + ", slug = :slug, " \
         "updatedAt = :updatedAt"
-    try:
+    with condition_failure_as(NotFound("Post not found")):
         updated = table("BLOG_TABLE").update_item(
             Key={"postId": post_id}, UpdateExpression=expression,
             ConditionExpression="attribute_exists(postId)", ExpressionAttributeNames=names,
             ExpressionAttributeValues={**{f":{k}": v for k, v in values.items()},
                                        ":slug": slugify(values["title"]), ":updatedAt": iso()},
             ReturnValues="ALL_NEW")
-    except ClientError as exc:
-        if not is_conditional_failure(exc):
-            raise
-        raise NotFound("Post not found") from exc
     return json_response(200, updated["Attributes"])
 
 
@@ -133,13 +129,9 @@ def update_post(event: Event, context: Any) -> Response:
 def delete_post(event: Event, context: Any) -> Response:
     require_admin(event)
     post_id = path_param(event, "id")
-    try:
+    with condition_failure_as(NotFound("Post not found")):
         table("BLOG_TABLE").delete_item(Key={"postId": post_id},
                                         ConditionExpression="attribute_exists(postId)")
-    except ClientError as exc:
-        if not is_conditional_failure(exc):
-            raise
-        raise NotFound("Post not found") from exc
     return json_response(204, None)
 
 

@@ -19,8 +19,8 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 from lambda_common.aws import (
     cancellation_codes,
+    condition_failure_as,
     env,
-    is_conditional_failure,
     table,
     transact_write,
 )
@@ -127,17 +127,13 @@ def update_booking(event: Event, context: Any) -> Response:
     fields = Fields(json_body(event))
     fields.string("notes", min_length=0, max_length=500)
     values = fields.check()
-    try:
+    with condition_failure_as(NotFound("Booking not found")):
         updated = table("BOOKINGS_TABLE").update_item(
             Key={"bookingId": bid}, UpdateExpression="SET notes = :n, updatedAt = :at",
             ConditionExpression="userId = :owner",
             ExpressionAttributeValues={":n": values["notes"], ":at": iso(),
                                        ":owner": item["userId"]},
             ReturnValues="ALL_NEW")
-    except ClientError as exc:
-        if not is_conditional_failure(exc):
-            raise
-        raise NotFound("Booking not found") from exc
     return json_response(200, updated["Attributes"])
 
 
