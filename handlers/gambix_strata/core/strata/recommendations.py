@@ -67,6 +67,10 @@ _FAILS = {
 }
 
 
+#: Every recommendation code (the ids clients use in paths).
+CODES = ("broken_links", *(rule[0] for rule in _RULES))
+
+
 def _failing(pages: tuple[PageAnalysis, ...], code: str) -> tuple[str, ...]:
     return tuple(page.url for page in pages if _FAILS[code](page))
 

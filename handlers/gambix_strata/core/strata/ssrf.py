@@ -33,7 +33,7 @@ import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 #: host, port -> the IP addresses (text) the name resolves to.
 Resolver = Callable[[str, int], list[str]]
@@ -41,6 +41,7 @@ Resolver = Callable[[str, int], list[str]]
 MAX_URL_LENGTH = 2048
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}\.?$")
+_URL_SAFE = "/%:@!$&'()*+,;=-._~"
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -160,9 +161,18 @@ def _split(url: str) -> SplitResult:
     return parts
 
 
-def validate_url(url: str, *, allow_list: AllowList = AllowList(),
-                 resolver: Resolver = system_resolver) -> Target:
-    """The :class:`Target` to connect to for ``url``; :class:`UnsafeUrl` when refused."""
+@dataclass(frozen=True)
+class HttpUrl:
+    """A syntactically valid http(s) URL, host IDNA-encoded and lower-cased."""
+
+    parts: SplitResult
+    scheme: str
+    host: str
+    port: int
+
+
+def parse_http_url(url: str) -> HttpUrl:
+    """Rule 1 (no DNS): :class:`UnsafeUrl` for anything but a plain http(s) URL with a host."""
     parts = _split(url)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
@@ -176,7 +186,14 @@ def validate_url(url: str, *, allow_list: AllowList = AllowList(),
         host = raw_host.encode("idna").decode("ascii").lower()
     except UnicodeError as exc:
         raise UnsafeUrl("host name is not valid") from exc
-    port = parts.port or DEFAULT_PORTS[scheme]
+    return HttpUrl(parts, scheme, host, parts.port or DEFAULT_PORTS[scheme])
+
+
+def validate_url(url: str, *, allow_list: AllowList = AllowList(),
+                 resolver: Resolver = system_resolver) -> Target:
+    """The :class:`Target` to connect to for ``url``; :class:`UnsafeUrl` when refused."""
+    parsed = parse_http_url(url)
+    parts, scheme, host, port = parsed.parts, parsed.scheme, parsed.host, parsed.port
     literal = _literal_ip(host)
     if literal is not None:
         addresses: list[IpAddress] = [literal]
@@ -192,14 +209,17 @@ def validate_url(url: str, *, allow_list: AllowList = AllowList(),
         for address in addresses:
             reason = unsafe_reason(address)
             if reason is not None:
-                raise UnsafeUrl(f"host {host} is a {reason}" if literal is not None
-                                else f"host {host} resolves to a {reason}")
+                raise UnsafeUrl(f"host {host} is not public ({reason})" if literal is not None
+                                else f"host {host} resolves to a non-public address ({reason})")
     netloc = f"[{host}]" if ":" in host else host
     if parts.port is not None:
         netloc = f"{netloc}:{parts.port}"
-    path = parts.path or "/"
-    normalized = urlunsplit((scheme, netloc, path, parts.query, ""))
-    request_target = path + (f"?{parts.query}" if parts.query else "")
+    # Percent-encode what a request line may not carry raw (non-ASCII, spaces), keeping
+    # existing escapes: the URL a browser would request.
+    path = quote(parts.path or "/", safe=_URL_SAFE)
+    query = quote(parts.query, safe=_URL_SAFE + "?")
+    normalized = urlunsplit((scheme, netloc, path, query, ""))
+    request_target = path + (f"?{query}" if query else "")
     return Target(url=normalized, scheme=scheme, host=host, port=port,
                   ip=str(addresses[0]), request_target=request_target)
 
