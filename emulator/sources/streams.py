@@ -59,6 +59,10 @@ class StreamPoller(Poller):
         entry["awsRegion"] = self._region
         entry["eventSourceARN"] = self.mapping.stream_arn
         entry["dynamodb"] = dict(entry.get("dynamodb") or {})
+        # moto writes an empty OldImage on INSERT and NewImage on REMOVE; AWS has none.
+        for image in ("OldImage", "NewImage"):
+            if entry["dynamodb"].get(image) == {}:
+                del entry["dynamodb"][image]
         entry["dynamodb"]["ApproximateCreationDateTime"] = float(int(self._clock()))
         with self._records_lock:
             self._records.append(entry)
