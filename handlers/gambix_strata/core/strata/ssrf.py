@@ -151,7 +151,7 @@ def _literal_ip(host: str) -> IpAddress | None:
 def _split(url: str) -> SplitResult:
     if not isinstance(url, str) or not url or len(url) > MAX_URL_LENGTH:
         raise UnsafeUrl(f"URL must be 1 to {MAX_URL_LENGTH} characters")
-    if any(ch.isspace() or ord(ch) < 0x20 for ch in url):
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
         raise UnsafeUrl("URL must not contain whitespace or control characters")
     try:
         parts = urlsplit(url)
