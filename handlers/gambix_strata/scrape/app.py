@@ -63,13 +63,13 @@ def start_scrape(event: Event, context: Any) -> Response:
     values = fields.check()
     project = store.get_project(owner, values["projectId"])
     url = values.get("url") or str(project["url"])
+    if not _same_site(url, str(project["url"])):
+        raise Unprocessable("URL cannot be scraped",
+                            errors={"url": "must be on the project's site"})
     try:
         target = validate_url(url, allow_list=allow_list())
     except UnsafeUrl as exc:
         raise Unprocessable("URL cannot be scraped", errors={"url": exc.reason}) from exc
-    if not _same_site(target.url, str(project["url"])):
-        raise Unprocessable("URL cannot be scraped",
-                            errors={"url": "must be on the project's site"})
     job = queue_job(owner, project, target.url, values.get("maxPages", DEFAULT_MAX_PAGES))
     return json_response(202, store.public(job),
                          {"Location": f"/api/scrape/{job['jobId']}"})
