@@ -102,6 +102,12 @@ class Fields:
             if name not in names:
                 self.errors[str(name)] = "is not an allowed field"
 
+    def no_nulls(self) -> None:
+        """Refuse explicit ``null`` values (a schema whose properties are not nullable)."""
+        for name, value in self.data.items():
+            if value is None:
+                self.errors[str(name)] = "must not be null"
+
     def check(self) -> dict[str, Any]:
         """The cleaned values, or BadRequest naming every invalid field."""
         if self.errors:

@@ -103,6 +103,7 @@ def update_recommendation(event: Event, context: Any) -> Response:
     recommendation_id = path_param(event, "recommendationId")
     fields = Fields(json_body(event))
     fields.only("status")
+    fields.no_nulls()
     fields.string("status", choices=STATUSES, strip=False)
     status = fields.check()["status"]
     if recommendation_id not in CODES:

@@ -39,6 +39,7 @@ def _project_fields(event: Event, *, partial: bool) -> dict[str, Any]:
     data = json_body(event)
     fields = Fields(data)
     fields.only(*EDITABLE)
+    fields.no_nulls()
     fields.string("name", required=not partial, max_length=100, pattern=TRIMMED_RE,
                   strip=False)
     url = fields.string("url", required=not partial, max_length=2048, pattern=SITE_URL_RE,

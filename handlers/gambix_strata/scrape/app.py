@@ -57,6 +57,7 @@ def start_scrape(event: Event, context: Any) -> Response:
     owner = cognito_subject(event)
     fields = Fields(json_body(event))
     fields.only("projectId", "url", "maxPages")
+    fields.no_nulls()
     fields.string("projectId", pattern=ID_RE, strip=False)
     fields.string("url", required=False, max_length=2048, pattern=SITE_URL_RE, strip=False)
     fields.integer("maxPages", required=False, minimum=1, maximum=25)

@@ -73,6 +73,7 @@ def _cognito(operation: str, **kwargs: Any) -> dict[str, Any]:
 def _credentials(event: Event, *, with_name: bool = False) -> dict[str, Any]:
     fields = Fields(json_body(event))
     fields.only("email", "password", *(("name",) if with_name else ()))
+    fields.no_nulls()
     _email(fields)
     fields.string("password", min_length=8, max_length=256, pattern=TRIMMED_RE, strip=False)
     if with_name:
@@ -102,6 +103,7 @@ def register(event: Event, context: Any) -> Response:
 def confirm(event: Event, context: Any) -> Response:
     fields = Fields(json_body(event))
     fields.only("email", "code")
+    fields.no_nulls()
     _email(fields)
     fields.string("code", pattern=CODE_RE, strip=False)
     values = fields.check()
@@ -147,6 +149,7 @@ def update_profile(event: Event, context: Any) -> Response:
     data = json_body(event)
     fields = Fields(data)
     fields.only(*PROFILE_FIELDS)
+    fields.no_nulls()
     fields.string("name", required=False, max_length=100, pattern=TRIMMED_RE, strip=False)
     fields.string("company", required=False, min_length=0, max_length=100,
                   pattern=OPTIONAL_TRIMMED_RE, strip=False)

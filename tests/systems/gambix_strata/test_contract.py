@@ -105,6 +105,7 @@ def test_the_spec_publishes_the_patterns_and_enums_the_handlers_enforce() -> Non
         inputs.OPTIONAL_TRIMMED
     assert schemas["SiteUrl"]["pattern"] == inputs.SITE_URL
     assert schemas["Id"]["pattern"] == inputs.ID
+    assert _spec()["components"]["parameters"]["Cursor"]["schema"]["pattern"] == inputs.CURSOR
     assert schemas["ConfirmRequest"]["properties"]["code"]["pattern"] == inputs.CODE
     assert schemas["RecommendationCode"]["enum"] == list(CODES)
     assert schemas["Breakdown"]["required"] == list(WEIGHTS)

@@ -73,7 +73,7 @@ def test_a_cursor_from_another_owner_or_altered_is_a_400(strata: Strata) -> None
     cursor = strata.api.get("/api/gambix/projects", headers=other,
                             query={"limit": "1"}).get_json()["nextCursor"]
     assert cursor
-    for bad in (cursor, cursor[:-2] + "xx", "garbage"):
+    for bad in (cursor, cursor[:-2] + "xx", "garbage", ""):
         response = strata.api.get("/api/gambix/projects", headers=user, query={"cursor": bad})
         assert response.status_code == 400
         assert response.get_json()["errors"] == {"cursor": "invalid"}
@@ -97,6 +97,8 @@ def test_project_routes_need_a_token(strata: Strata) -> None:
     ({"name": "x", "url": "https://example.com/", "alertMinScore": 5.5}, "alertMinScore"),
     ({"name": "x" * 101, "url": "https://example.com/"}, "name"),
     ({"name": "x", "url": "https://example.com/", "ownerId": "me"}, "ownerId"),
+    ({"name": "x", "url": "https://example.com/", "alertMinScore": None}, "alertMinScore"),
+    ({"name": None, "url": "https://example.com/"}, "name"),
 ])
 def test_invalid_projects_are_refused_with_the_field_named(strata: Strata,
                                                            body: dict[str, object],

@@ -53,6 +53,8 @@ def test_wrong_credentials_are_one_401_that_does_not_say_which_part_was_wrong(
 @pytest.mark.parametrize("path, body, field", [
     ("/api/users/register", {"email": "not-an-email", "password": "long-enough", "name": "N"},
      "email"),
+    ("/api/users/register", {"email": ".dot@example.com", "password": "long-enough",
+                             "name": "N"}, "email"),
     ("/api/users/register", {"email": "a@b.co", "password": "short", "name": "N"}, "password"),
     ("/api/users/register", {"email": "a@b.co", "password": " padded-password", "name": "N"},
      "password"),
@@ -104,6 +106,7 @@ def test_a_profile_update_changes_only_the_callers_profile(strata: Strata) -> No
 @pytest.mark.parametrize("body, field", [
     ({}, "body"), ({"language": "xx"}, "language"), ({"notifyByEmail": "yes"}, "notifyByEmail"),
     ({"company": "Acme "}, "company"), ({"email": "x@y.z"}, "email"),
+    ({"notifyByEmail": None}, "notifyByEmail"),
 ])
 def test_an_invalid_profile_update_is_a_400(strata: Strata, body: dict[str, object],
                                             field: str) -> None:

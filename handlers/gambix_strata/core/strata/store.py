@@ -23,7 +23,7 @@ from lambda_common.cursors import InvalidCursor, decode_cursor, encode_cursor
 from lambda_common.http import BadRequest, NotFound
 from lambda_common.validation import parse_limit
 
-from .inputs import ID_RE
+from .inputs import CURSOR_RE, ID_RE
 
 DAY_S = 24 * 3600
 #: Attributes that are storage details, never part of an API response.
@@ -88,7 +88,9 @@ def query_page(tbl: Any, *, partition: tuple[str, str], params: Mapping[str, str
         query["IndexName"] = index
     if filter_expression is not None:
         query["FilterExpression"] = filter_expression
-    if params.get("cursor"):
+    if "cursor" in params:
+        if not CURSOR_RE.match(params["cursor"]):
+            raise BadRequest("Invalid request", errors={"cursor": "invalid"})
         try:
             start = decode_cursor(params["cursor"], cursor_key())
         except InvalidCursor as exc:
