@@ -179,7 +179,12 @@ def remove_listener(kind: str, listener: Any) -> None:
 
 def _notify(kind: str, *args: Any) -> None:
     for listener in tuple(_LISTENERS[kind]):
-        listener(*args)
+        try:
+            listener(*args)
+        except Exception:
+            # The write itself succeeded, as on AWS, where a failed notification never
+            # fails the PutObject or SendMessage that caused it; the log says why.
+            logger.exception("event source listener for %s failed", kind)
 
 
 def _install_source_hooks() -> None:
