@@ -100,3 +100,30 @@ def test_eventbridge_pattern_routes_matching_events_to_the_rule_target(
     assert event["detail"] == {"id": 1, "total": 250}
     assert event["source"] == "shop.orders" and event["detail-type"] == "OrderPlaced"
     assert set(event) >= {"version", "id", "account", "time", "region", "resources"}
+
+
+def test_s3_notification_to_a_queue_sends_the_s3_event_as_the_message(
+        emulator: TestEmulator) -> None:
+    s3 = emulator.aws.client("s3")
+    bucket = emulator.stack.resources["ReportsBucket"].physical_id
+    s3.put_object(Bucket=bucket, Key="weekly/report.json", Body=b"{}")
+    s3.put_object(Bucket=bucket, Key="weekly/report.html", Body=b"<p>")
+    assert emulator.sources.wait_idle(10)
+    (message,) = drain_queue(emulator, "S3EventsQueue")
+    record = json.loads(message["Body"])["Records"][0]
+    assert record["eventName"] == "ObjectCreated:Put"
+    assert record["s3"]["object"]["key"] == "weekly/report.json"
+
+
+def test_sns_message_body_filter_policy_reads_the_json_message(
+        emulator: TestEmulator) -> None:
+    clear(emulator)
+    sns = emulator.aws.client("sns")
+    topic = emulator.stack.resources["OrdersTopic"].physical_id
+    for total in (50, 500):
+        sns.publish(TopicArn=topic, Message=json.dumps({"order": {"total": total}}))
+    sns.publish(TopicArn=topic, Message="not json")
+    assert emulator.sources.wait_idle(10)
+    messages = [json.loads(event["Records"][0]["Sns"]["Message"])
+                for event in received(emulator, "TopicFunction")]
+    assert messages == [{"order": {"total": 500}}]
