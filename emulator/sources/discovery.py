@@ -171,7 +171,10 @@ class _Reader:
         for target in props.get("Targets") or []:
             function = self.function(target.get("Arn"))
             if function is None:
-                continue  # SQS, logs and bus targets are moto's; others are warned about
+                service = str(target.get("Arn", "")).split(":")[2:3]
+                if service not in (["sqs"], ["logs"], ["events"]):  # moto delivers those
+                    self.warn(resource, f"target {target.get('Arn')!r} is not emulated")
+                continue
             settings = {key: target[key] for key in ("Input", "InputPath", "InputTransformer")
                         if target.get(key) is not None}
             if isinstance(settings.get("Input"), str):
