@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from emulator.testing import start_emulator
@@ -91,3 +92,7 @@ def test_plain_cloudformation_sources_run_and_unsupported_options_are_named(
         (mapping,) = [s for s in emulator.info()["event_sources"]
                       if s["name"] == "HandWrittenMapping"]
         assert mapping["filtered_out"] == 1 and mapping["settings"]["BatchSize"] == 5
+        assert any(thread.name.startswith("poller-") for thread in threading.enumerate())
+    # close() stops every poller and worker: nothing of the sources outlives the emulator.
+    assert not [thread.name for thread in threading.enumerate()
+                if thread.name.startswith(("poller-", "sources-"))]
