@@ -179,7 +179,12 @@ def remove_listener(kind: str, listener: Any) -> None:
 
 def _notify(kind: str, *args: Any) -> None:
     for listener in tuple(_LISTENERS[kind]):
-        listener(*args)
+        try:
+            listener(*args)
+        except Exception:
+            # The write itself succeeded, as on AWS, where a failed notification never
+            # fails the PutObject or SendMessage that caused it; the log says why.
+            logger.exception("event source listener for %s failed", kind)
 
 
 def _install_source_hooks() -> None:
@@ -271,10 +276,11 @@ def _version_id(key: Any) -> str | None:
 
 def _event_envelope(backend: Any, event: dict[str, Any], event_id: str) -> dict[str, Any]:
     """The event EventBridge hands to targets
-    (https://docs.aws.amazon.com/eventbridge/latest/ref/overiew-event-structure.html)."""
+    (https://docs.aws.amazon.com/eventbridge/latest/ref/overiew-event-structure.html);
+    ``time`` is None unless the entry set ``Time`` (the listener stamps it with its clock)."""
     when = event.get("Time")
-    moment = when if isinstance(when, datetime) else datetime.now(UTC)
-    stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") \
+        if isinstance(when, datetime) else None
     return {"version": "0", "id": event_id, "detail-type": event["DetailType"],
             "source": event["Source"], "account": str(backend.account_id), "time": stamp,
             "region": str(backend.region_name), "resources": list(event.get("Resources") or []),

@@ -72,7 +72,7 @@ def discover(root: Stack, templates: Mapping[str, Template]) -> Sources:
             try:
                 reader.read(resource)
             except (PatternError, ScheduleExpressionError, EmulatorError, ValueError,
-                    TypeError, KeyError) as exc:
+                    TypeError, KeyError, AttributeError) as exc:
                 reader.warn(resource, f"not emulated: {exc}")
     for warning in found.warnings:
         logger.warning("%s", warning)
@@ -111,6 +111,7 @@ class _Reader:
             "AWS::Events::Rule": self.rule,
             "AWS::Scheduler::Schedule": self.scheduler,
             "AWS::SNS::Subscription": self.subscription,
+            "AWS::SNS::Topic": self.topic,
             "AWS::S3::Bucket": self.bucket,
             "AWS::Lambda::EventInvokeConfig": self.invoke_config,
             "AWS::Lambda::Function": self.dead_letter,
@@ -170,9 +171,14 @@ class _Reader:
         for target in props.get("Targets") or []:
             function = self.function(target.get("Arn"))
             if function is None:
-                continue  # SQS, logs and bus targets are moto's; others are warned about
+                service = str(target.get("Arn", "")).split(":")[2:3]
+                if service not in (["sqs"], ["logs"], ["events"]):  # moto delivers those
+                    self.warn(resource, f"target {target.get('Arn')!r} is not emulated")
+                continue
             settings = {key: target[key] for key in ("Input", "InputPath", "InputTransformer")
                         if target.get(key) is not None}
+            if isinstance(settings.get("Input"), str):
+                json.loads(settings["Input"])  # EventBridge refuses an Input that is not JSON
             unknown = sorted(set(target) - {"Arn", "Id", "Input", "InputPath",
                                             "InputTransformer"})
             if unknown:
@@ -211,6 +217,22 @@ class _Reader:
             kind="scheduler"))
 
     # -- SNS and S3 -------------------------------------------------------------------
+
+    def topic(self, resource: Resource) -> None:
+        physical = self.stack.resources.get(resource.logical_id)
+        if physical is None:
+            return
+        for entry in physical.attributes.get("Subscription") or []:
+            if entry.get("Protocol") != "lambda":
+                continue
+            function = self.function(entry.get("Endpoint"))
+            if function is None:
+                self.warn(resource, f"endpoint {entry.get('Endpoint')!r} is not an emulated "
+                                    "function")
+                continue
+            self.found.subscriptions.append(TopicSubscription(
+                name=self.name(resource), function=function, topic_arn=physical.physical_id,
+                subscription_arn=str(entry.get("SubscriptionArn") or "")))
 
     def subscription(self, resource: Resource) -> None:
         props = self.props(resource)
@@ -306,8 +328,3 @@ def _bool(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() == "true"
     return bool(value)
-
-
-def input_json(text: Any) -> Any:
-    """A target's ``Input`` string as the JSON value the function receives."""
-    return json.loads(text) if isinstance(text, str) else text

@@ -13,6 +13,7 @@ These listeners run inside the moto request that caused them: they only queue wo
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -49,6 +50,8 @@ class BucketNotifications(_Fanout):
         super().__init__(invoker, dispatcher, clock)
         self.entries = [(entry, Counters()) for entry in notifications]
         self._destinations = destinations
+        #: S3's sequencer only grows (for ordering events of one key); a counter does too.
+        self._sequence = itertools.count(1)
 
     def __call__(self, change: S3ObjectEvent) -> None:
         event_name = change.event_name.removeprefix("s3:")
@@ -59,7 +62,8 @@ class BucketNotifications(_Fanout):
                 continue
             event = s3_event(bucket=change.bucket, key=change.key, region=change.region,
                              event_name=event_name, size=change.size, etag=change.etag,
-                             time=self.now(), version_id=change.version_id)
+                             time=self.now(), version_id=change.version_id,
+                             sequencer=f"{next(self._sequence):018X}")
             if entry.function is not None:
                 self._invoker.invoke(entry.function, event, counters)
             else:
@@ -151,6 +155,8 @@ class RuleTargets(_Fanout):
         self.entries = [(entry, Counters()) for entry in rules]
 
     def __call__(self, bus: str, event: dict[str, Any]) -> None:
+        if event.get("time") is None:
+            event = {**event, "time": self.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
         for entry, counters in self.entries:
             if entry.enabled and entry.bus == bus and entry.pattern.matches(event):
                 self._invoker.invoke(entry.function, target_input(entry.target, event),

@@ -111,3 +111,16 @@ def test_sqs_disabled_mapping_leaves_messages_in_the_queue(emulator: TestEmulato
     assert received(emulator, "PausedFunction") == []
     assert [json.loads(m["Body"]) for m in drain_queue(emulator, "PausedQueue")] == [{"n": 1}]
     assert source_info(emulator, "PausedFunctionWork")["enabled"] is False
+
+
+def test_sqs_batching_window_gathers_messages_sent_apart_into_one_batch(
+        emulator: TestEmulator) -> None:
+    clear(emulator)
+    sqs = emulator.aws.client("sqs")
+    for n in range(12):  # more than one ReceiveMessage (10 at most) can return
+        sqs.send_message(QueueUrl=queue_url(emulator, "BatchedQueue"),
+                         MessageBody=json.dumps({"n": n}))
+    assert emulator.sources.wait_idle(15)
+    (event,) = received(emulator, "BatchedFunction")
+    assert sorted(json.loads(record["body"])["n"] for record in event["Records"]) == \
+        list(range(12))

@@ -26,6 +26,16 @@ def _records(events: list[dict[str, object]]) -> list[dict[str, object]]:
     return [record for event in events for record in event["Records"]]  # type: ignore[attr-defined]
 
 
+def test_trim_horizon_delivers_items_seeded_before_the_mapping_started(
+        emulator: TestEmulator) -> None:
+    # Runs first in this module: the fixture's emulator delivered the seed at start-up.
+    keys = [r["dynamodb"]["Keys"]["pk"]["S"]  # type: ignore[index]
+            for r in _records(received(emulator, "StreamFunction"))]
+    assert keys == ["seeded"]
+    # The LATEST mapping of the other table saw nothing from before it started.
+    assert received(emulator, "FailingStreamFunction") == []
+
+
 def test_stream_filters_pass_matching_inserts_modifies_and_every_remove(
         emulator: TestEmulator) -> None:
     clear(emulator)
