@@ -1,6 +1,7 @@
 """End to end through ``python -m emulator serve`` of the repository's root template:
 create a project -> scrape the fixture site -> analysis -> health score ->
-recommendations -> score drop -> alert -> weekly report in S3 through its presigned link.
+recommendations -> score drop -> alert -> weekly report in S3 through its presigned link
+(made on request, and by the weekly schedule fired through ``/_emulator/schedules``).
 
 The fixture site is hosted by ``serve`` itself (``Metadata.Emulator.StaticSites``), the
 scrape goes through the real SQS event source mapping and the alert through the health
@@ -94,6 +95,17 @@ def test_a_site_owner_follows_the_whole_journey_through_serve(served: ServedEmul
     assert fetched.headers["Content-Type"].startswith("text/html")
     assert f"Health score: {LEGACY_SCORE} / 100" in fetched.text
     assert "Northwind Gardens" in fetched.text and "score_drop" in fetched.text
+
+    # Monday's schedule, fired now through the management route: one more report.
+    weekly = next(source["name"] for source in served.info["event_sources"]
+                  if str(source["name"]).endswith("-weekly-reports"))
+    fired = requests.post(f"{served.origin}/_emulator/schedules/{weekly}/fire", timeout=10)
+    assert fired.status_code == 202, fired.text
+    reports = _until(lambda: len(items := http.get(f"{projects}/reports", timeout=10
+                                                   ).json()["items"]) == 2 and items,
+                     "the weekly report", served)
+    scheduled = requests.get(reports[0]["url"], timeout=10)
+    assert scheduled.status_code == 200 and "Weekly SEO report" in scheduled.text
 
     gabi = served.api("GabiYoga/GabiYogaApi")
     assert requests.get(f"{gabi}/classes", params={"date": "2026-03-02"},
