@@ -107,7 +107,26 @@ def json_body(event: Event) -> dict[str, Any]:
         raise BadRequest("Request body is not valid JSON", errors={"body": "invalid JSON"}) from exc
     if not isinstance(data, dict):
         raise BadRequest("Request body must be a JSON object", errors={"body": "not an object"})
+    if not _is_unicode(data):
+        # JSON's "\ud800" escapes decode to unpaired surrogates, which no AWS API (and no
+        # UTF-8 encoder) accepts: refused here rather than failing deep in a boto3 call.
+        raise BadRequest("Request body is not valid Unicode",
+                         errors={"body": "contains an unpaired surrogate"})
     return data
+
+
+def _is_unicode(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_is_unicode(k) and _is_unicode(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_unicode(item) for item in value)
+    return True
 
 
 def path_param(event: Event, name: str) -> str:

@@ -79,6 +79,15 @@ def test_a_cursor_from_another_owner_or_altered_is_a_400(strata: Strata) -> None
         assert response.get_json()["errors"] == {"cursor": "invalid"}
 
 
+def test_a_string_with_an_unpaired_surrogate_is_a_400_not_a_server_error(
+        strata: Strata) -> None:
+    response = strata.api.post(
+        "/api/gambix/projects", headers={**strata.auth(), "Content-Type": "application/json"},
+        data='{"name": "North\\udae8wind", "url": "http://example.com/"}')
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"body": "contains an unpaired surrogate"}
+
+
 def test_project_routes_need_a_token(strata: Strata) -> None:
     assert strata.api.get("/api/gambix/projects").status_code == 401
     assert strata.api.post("/api/gambix/projects", json={"name": "x",
