@@ -129,3 +129,18 @@ def test_sns_message_body_filter_policy_reads_the_json_message(
     messages = [json.loads(event["Records"][0]["Sns"]["Message"])
                 for event in received(emulator, "TopicFunction")]
     assert messages == [{"order": {"total": 500}}]
+
+
+def test_s3_multipart_upload_sends_complete_multipart_upload(emulator: TestEmulator) -> None:
+    clear(emulator)
+    s3 = emulator.aws.client("s3")
+    bucket = _bucket(emulator)
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="incoming/big.csv")
+    part = s3.upload_part(Bucket=bucket, Key="incoming/big.csv", PartNumber=1,
+                          UploadId=upload["UploadId"], Body=b"a,b\n")
+    s3.complete_multipart_upload(
+        Bucket=bucket, Key="incoming/big.csv", UploadId=upload["UploadId"],
+        MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]})
+    assert emulator.sources.wait_idle(10)
+    names = [event["Records"][0]["eventName"] for event in received(emulator, "UploadFunction")]
+    assert names == ["ObjectCreated:CompleteMultipartUpload"]
