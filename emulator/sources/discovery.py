@@ -185,7 +185,7 @@ class _Reader:
                 self.warn(resource, f"target options not emulated: {', '.join(unknown)}")
             if expression:
                 self.found.schedules.append(ScheduleSource(
-                    name=str(props.get("Name") or resource.logical_id), function=function,
+                    name=str(props.get("Name") or self.name(resource)), function=function,
                     arn=arn, schedule=parse_schedule(str(expression)), enabled=enabled,
                     target=settings, kind="rule"))
             if pattern is not None:
@@ -204,7 +204,7 @@ class _Reader:
                                         "DeadLetterConfig"})
         if unknown:
             self.warn(resource, f"target options not emulated: {', '.join(unknown)}")
-        name = str(props.get("Name") or resource.logical_id)
+        name = str(props.get("Name") or self.name(resource))
         group = str(props.get("GroupName") or "default")
         self.found.schedules.append(ScheduleSource(
             name=name, function=function,
