@@ -102,6 +102,10 @@ def test_eventbridge_pattern_routes_matching_events_to_the_rule_target(
     assert set(event) >= {"version", "id", "account", "time", "region", "resources"}
     # Stamped with the emulator's (manual) clock, which starts in 2026.
     assert event["time"].startswith("2026-01-")
+    # A queue target of another rule (delivered by moto) got both shop.orders events.
+    audited = [json.loads(m["Body"])["detail"]["id"]
+               for m in drain_queue(emulator, "OrdersAuditQueue")]
+    assert sorted(audited) == [1, 2]
 
 
 def test_s3_notification_to_a_queue_sends_the_s3_event_as_the_message(
