@@ -41,8 +41,8 @@ _ESM_APPLIED = {"EventSourceArn", "FunctionName", "BatchSize", "Enabled",
                 "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "FilterCriteria",
                 "StartingPosition", "BisectBatchOnFunctionError", "MaximumRetryAttempts",
                 "MaximumRecordAgeInSeconds", "DestinationConfig", "Tags"}
-_ESM_IGNORED_QUIETLY = {"ScalingConfig", "ParallelizationFactor", "MetricsConfig",
-                        "StartingPositionTimestamp"}
+#: One poller per mapping stays under any MaximumConcurrency; metrics are CloudWatch's.
+_ESM_IGNORED_QUIETLY = {"ScalingConfig", "MetricsConfig"}
 
 
 @dataclass
@@ -243,6 +243,9 @@ class _Reader:
             self.warn(resource, f"endpoint {props.get('Endpoint')!r} is not an emulated function")
             return
         physical = self.stack.resources.get(resource.logical_id)
+        unknown = sorted({"DeliveryPolicy", "RedrivePolicy", "ReplayPolicy"} & set(props))
+        if unknown:
+            self.warn(resource, f"options not emulated: {', '.join(unknown)}")
         policy = props.get("FilterPolicy")
         self.found.subscriptions.append(TopicSubscription(
             name=self.name(resource), function=function, topic_arn=str(props["TopicArn"]),
