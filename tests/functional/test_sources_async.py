@@ -50,6 +50,9 @@ def test_async_failure_is_retried_after_a_minute_then_sent_to_on_failure(
     assert len(received(emulator, "FlakyFunction")) == 2  # nothing more after giving up
     info = source_info(emulator, "FlakyFunctionFlaky")
     assert info["retries"] >= 1 and info["dead_lettered"] >= 1
+    assert info["async"]["max_retries"] == 1
+    assert info["async"]["on_failure"].endswith(
+        emulator.stack.resources["AsyncFailuresQueue"].attributes["QueueName"])
 
 
 def test_async_success_is_sent_to_on_success(emulator: TestEmulator) -> None:
