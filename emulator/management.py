@@ -34,8 +34,9 @@ class ManagementApi:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         name = request.path[len(MANAGEMENT_PREFIX):].strip("/")
         parts = name.split("/")
-        if len(parts) == 3 and parts[0] == "schedules" and parts[2] == "fire":
-            return self._fire(request, parts[1])
+        if len(parts) >= 3 and parts[0] == "schedules" and parts[-1] == "fire":
+            # A nested stack's unnamed schedule is named by its path: Child/LogicalId.
+            return self._fire(request, "/".join(parts[1:-1]))
         view = self._routes.get(name)
         if view is None:
             return json_response(404, {"message": f"unknown management route {request.path}",

@@ -249,9 +249,14 @@ def _install_source_hooks() -> None:
     original_send_event = notifications.send_event
 
     def send_event(account_id: str, event_name: Any, bucket: Any, key: Any) -> None:
+        name = str(getattr(event_name, "value", event_name))
+        if name == "s3:ObjectCreated:Put" and getattr(key, "multipart", None) is not None:
+            # moto's CompleteMultipartUpload stores the object with put_object, which sends
+            # a Put event before the CompleteMultipartUpload one; S3 sends only the latter.
+            return
         _notify("s3", S3ObjectEvent(
             account_id=account_id, region=str(bucket.region_name), bucket=str(bucket.name),
-            key=str(key.name), event_name=str(getattr(event_name, "value", event_name)),
+            key=str(key.name), event_name=name,
             size=int(getattr(key, "size", 0) or 0),
             etag=str(getattr(key, "etag", "") or "").strip('"'),
             version_id=_version_id(key) if getattr(bucket, "is_versioned", False) else None))

@@ -46,12 +46,6 @@ class AsyncConfig:
     on_failure: str | None = None
     dead_letter_arn: str | None = None
 
-    def settings(self) -> dict[str, Any]:
-        return {"MaximumRetryAttempts": self.max_retries,
-                "MaximumEventAgeInSeconds": self.max_event_age_s,
-                "OnSuccess": self.on_success, "OnFailure": self.on_failure,
-                "DeadLetterTargetArn": self.dead_letter_arn}
-
 
 @dataclass
 class _Pending:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
@@ -57,7 +56,3 @@ def real_wait(clock: Callable[[], float], seconds: float) -> float | None:
     """How long a thread waiting for ``seconds`` of ``clock`` time should sleep in real
     time: a manual clock only moves on ``advance`` (which wakes waiters), so forever."""
     return None if isinstance(clock, ManualClock) else max(0.0, seconds)
-
-
-def wall_clock() -> float:
-    return time.time()

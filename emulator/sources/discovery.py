@@ -41,8 +41,8 @@ _ESM_APPLIED = {"EventSourceArn", "FunctionName", "BatchSize", "Enabled",
                 "MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "FilterCriteria",
                 "StartingPosition", "BisectBatchOnFunctionError", "MaximumRetryAttempts",
                 "MaximumRecordAgeInSeconds", "DestinationConfig", "Tags"}
-_ESM_IGNORED_QUIETLY = {"ScalingConfig", "ParallelizationFactor", "MetricsConfig",
-                        "StartingPositionTimestamp"}
+#: One poller per mapping stays under any MaximumConcurrency; metrics are CloudWatch's.
+_ESM_IGNORED_QUIETLY = {"ScalingConfig", "MetricsConfig"}
 
 
 @dataclass
@@ -185,7 +185,7 @@ class _Reader:
                 self.warn(resource, f"target options not emulated: {', '.join(unknown)}")
             if expression:
                 self.found.schedules.append(ScheduleSource(
-                    name=str(props.get("Name") or resource.logical_id), function=function,
+                    name=str(props.get("Name") or self.name(resource)), function=function,
                     arn=arn, schedule=parse_schedule(str(expression)), enabled=enabled,
                     target=settings, kind="rule"))
             if pattern is not None:
@@ -204,7 +204,7 @@ class _Reader:
                                         "DeadLetterConfig"})
         if unknown:
             self.warn(resource, f"target options not emulated: {', '.join(unknown)}")
-        name = str(props.get("Name") or resource.logical_id)
+        name = str(props.get("Name") or self.name(resource))
         group = str(props.get("GroupName") or "default")
         self.found.schedules.append(ScheduleSource(
             name=name, function=function,
@@ -243,6 +243,9 @@ class _Reader:
             self.warn(resource, f"endpoint {props.get('Endpoint')!r} is not an emulated function")
             return
         physical = self.stack.resources.get(resource.logical_id)
+        unknown = sorted({"DeliveryPolicy", "RedrivePolicy", "ReplayPolicy"} & set(props))
+        if unknown:
+            self.warn(resource, f"options not emulated: {', '.join(unknown)}")
         policy = props.get("FilterPolicy")
         self.found.subscriptions.append(TopicSubscription(
             name=self.name(resource), function=function, topic_arn=str(props["TopicArn"]),

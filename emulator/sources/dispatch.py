@@ -86,10 +86,6 @@ class Dispatcher:
             return not self._ready and not self._running and not (
                 self._timers and self._timers[0][0] <= self._clock())
 
-    def next_due(self) -> float | None:
-        with self._condition:
-            return self._timers[0][0] if self._timers else None
-
     def _work(self) -> None:
         while True:
             with self._condition:

@@ -9,6 +9,7 @@ so it is logged with START/END/REPORT. Tests wait for quiet with :meth:`wait_idl
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -154,6 +155,12 @@ class EventSources:
         listed.extend(self.buckets.info())
         listed.extend(self.topics.info())
         listed.extend(self.rules.info())
+        functions = self._stack.all_functions
+        for entry in listed:
+            function = functions.get(str(entry["function"]))
+            if entry["kind"] not in ("sqs", "dynamodb") and function is not None:
+                # Push sources invoke asynchronously: show the retry and destination rules.
+                entry["async"] = dataclasses.asdict(self.invoker.config(function))
         return listed
 
     def _invoke_lambda_destination(self, arn: str, record: dict[str, Any]) -> None:

@@ -46,8 +46,6 @@ class Schedule:
 
     expression: str
     next_after: Callable[[datetime], datetime | None]
-    #: rate() only: the period, whose first run is one period after creation.
-    period_s: float | None = None
 
 
 def parse_schedule(expression: str, timezone: str | None = None) -> Schedule:
@@ -79,7 +77,7 @@ def _rate(text: str, value: int, unit: str) -> Schedule:
         raise ScheduleExpressionError(
             f"{text}: use '{singular}' for a value of 1 and '{singular}s' otherwise")
     period = value * _UNIT_SECONDS[singular]
-    return Schedule(text, lambda after: after + timedelta(seconds=period), period_s=period)
+    return Schedule(text, lambda after: after + timedelta(seconds=period))
 
 
 def _cron(text: str, body: str, zone: tzinfo) -> Schedule:

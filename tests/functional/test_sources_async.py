@@ -50,6 +50,9 @@ def test_async_failure_is_retried_after_a_minute_then_sent_to_on_failure(
     assert len(received(emulator, "FlakyFunction")) == 2  # nothing more after giving up
     info = source_info(emulator, "FlakyFunctionFlaky")
     assert info["retries"] >= 1 and info["dead_lettered"] >= 1
+    assert info["async"]["max_retries"] == 1
+    assert info["async"]["on_failure"].endswith(
+        emulator.stack.resources["AsyncFailuresQueue"].attributes["QueueName"])
 
 
 def test_async_success_is_sent_to_on_success(emulator: TestEmulator) -> None:
@@ -76,3 +79,21 @@ def test_async_failure_without_destination_goes_to_the_dead_letter_queue(
                   for name, value in message["MessageAttributes"].items()}
     assert attributes["ErrorMessage"] == "bound for the dead-letter queue"
     assert attributes["RequestID"]
+
+
+def test_async_event_past_its_maximum_age_is_not_retried_again(
+        emulator: TestEmulator, clock: ManualClock) -> None:
+    clear(emulator)
+    drain_queue(emulator, "AsyncFailuresQueue")
+    emulator.aws.client("events").put_events(Entries=[{
+        "Source": "test.aging", "DetailType": "Check", "Detail": json.dumps({"fail": True})}])
+    assert emulator.sources.wait_idle(10)
+    clock.advance(60)  # the first retry, at the event's maximum age of 60 s
+    assert emulator.sources.wait_idle(10)
+    clock.advance(600)
+    assert emulator.sources.wait_idle(10)
+    assert len(received(emulator, "AgingFunction")) == 2  # the second retry would be too old
+    (message,) = drain_queue(emulator, "AsyncFailuresQueue")
+    record = json.loads(message["Body"])
+    assert record["requestContext"]["condition"] == "EventAgeExceeded"
+    assert record["requestContext"]["approximateInvokeCount"] == 2

@@ -102,6 +102,10 @@ def test_eventbridge_pattern_routes_matching_events_to_the_rule_target(
     assert set(event) >= {"version", "id", "account", "time", "region", "resources"}
     # Stamped with the emulator's (manual) clock, which starts in 2026.
     assert event["time"].startswith("2026-01-")
+    # A queue target of another rule (delivered by moto) got both shop.orders events.
+    audited = [json.loads(m["Body"])["detail"]["id"]
+               for m in drain_queue(emulator, "OrdersAuditQueue")]
+    assert sorted(audited) == [1, 2]
 
 
 def test_s3_notification_to_a_queue_sends_the_s3_event_as_the_message(
@@ -129,3 +133,18 @@ def test_sns_message_body_filter_policy_reads_the_json_message(
     messages = [json.loads(event["Records"][0]["Sns"]["Message"])
                 for event in received(emulator, "TopicFunction")]
     assert messages == [{"order": {"total": 500}}]
+
+
+def test_s3_multipart_upload_sends_complete_multipart_upload(emulator: TestEmulator) -> None:
+    clear(emulator)
+    s3 = emulator.aws.client("s3")
+    bucket = _bucket(emulator)
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="incoming/big.csv")
+    part = s3.upload_part(Bucket=bucket, Key="incoming/big.csv", PartNumber=1,
+                          UploadId=upload["UploadId"], Body=b"a,b\n")
+    s3.complete_multipart_upload(
+        Bucket=bucket, Key="incoming/big.csv", UploadId=upload["UploadId"],
+        MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]})
+    assert emulator.sources.wait_idle(10)
+    names = [event["Records"][0]["eventName"] for event in received(emulator, "UploadFunction")]
+    assert names == ["ObjectCreated:CompleteMultipartUpload"]
