@@ -64,10 +64,10 @@ def start_scrape(event: Event, context: Any) -> Response:
     values = fields.check()
     project = store.get_project(owner, values["projectId"])
     url = values.get("url") or str(project["url"])
-    if not _same_site(url, str(project["url"])):
-        raise Unprocessable("URL cannot be scraped",
-                            errors={"url": "must be on the project's site"})
     try:
+        if not _same_site(url, str(project["url"])):
+            raise Unprocessable("URL cannot be scraped",
+                                errors={"url": "must be on the project's site"})
         target = validate_url(url, allow_list=allow_list())
     except UnsafeUrl as exc:
         raise Unprocessable("URL cannot be scraped", errors={"url": exc.reason}) from exc
