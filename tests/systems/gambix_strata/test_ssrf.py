@@ -262,3 +262,51 @@ def test_the_connection_goes_to_the_address_validated_once_no_rebinding(server: 
     assert result.status == 200
     assert lookups == ["rebind.example"]
     assert connected == [PUBLIC_IP]
+
+
+def test_https_verifies_the_certificate_for_the_host_name_not_the_address(
+        tmp_path: Any) -> None:
+    """A TLS server with a self-signed certificate: the pinned connection still verifies
+    the certificate (against the system trust store, for the URL's host name)."""
+    import datetime
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "secure.example")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("secure.example")]),
+                           critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    port = httpd.server_address[1]
+
+    def connector(target: Target, timeout: float) -> socket.socket:
+        return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+
+    try:
+        fetcher = Fetcher(resolver=public_resolver, connector=connector)
+        with pytest.raises(FetchError, match="request to secure.example failed") as caught:
+            fetcher.fetch("https://secure.example/ok")
+        assert isinstance(caught.value.__cause__, ssl.SSLCertVerificationError)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
