@@ -16,64 +16,22 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
-import requests
 import yaml
+
+from loadtests import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 logger = logging.getLogger(__name__)
 
 
 class SmokeError(RuntimeError):
-    """The server or a locust run could not be started."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(template: Path, log_path: Path, timeout_s: float = 120) -> Iterator[dict[str, str]]:
-    """``serve`` on free ports for the duration; yields {API logical id: base URL}."""
-    port, aws_port = free_port(), free_port()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "serve", "--template", str(template),
-             "--port", str(port), "--aws-port", str(aws_port)],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if process.poll() is not None:
-                raise SmokeError(f"serve exited with {process.returncode}; log: {log_path}")
-            try:
-                info = requests.get(f"http://127.0.0.1:{port}/_emulator/info", timeout=2).json()
-                break
-            except requests.RequestException as exc:
-                if time.monotonic() > deadline:
-                    raise SmokeError(f"serve did not answer in {timeout_s:g} s; "
-                                     f"log: {log_path}") from exc
-                time.sleep(0.2)
-        yield {api["logical_id"]: api["base_url"] for api in info["apis"]}
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """A system has no API in the served template, or a locust run could not start."""
 
 
 def systems_of(targets: Path, only: Sequence[str]) -> dict[str, str]:
@@ -118,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         log_path = Path(tempfile.mkstemp(prefix="smoke-serve-", suffix=".log")[1])
         failed: list[str] = []
-        with serving(args.template, log_path) as apis:
+        served = serving.start(args.template, log_path)
+        try:
+            apis = served.apis()
             for system, api in systems.items():
                 if api not in apis:
                     raise SmokeError(f"{system}: API {api} is not served by {args.template} "
@@ -135,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     raise SmokeError(f"{system}: locust exited with {code}")
                 if code:
                     failed.append(system)
-    except (SmokeError, OSError, subprocess.TimeoutExpired) as exc:
+        finally:
+            served.stop()
+    except (SmokeError, serving.ServeError, OSError, subprocess.TimeoutExpired) as exc:
         logger.error("%s", exc)
         return 2
     logger.info("gates %s%s", "failed: " if failed else "passed",
