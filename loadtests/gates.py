@@ -211,7 +211,9 @@ def _total(samples: Iterable[Sample]) -> Sample:
 
 
 def _show(metric: str, value: float) -> str:
-    return f"{value * 100:.2f} %" if metric == "error_ratio" else f"{value:.0f} ms"
+    if metric == "error_ratio":
+        return f"{value * 100:.2f} %"
+    return f"{value:.0f} ms" if value == int(value) else f"{value:.1f} ms"
 
 
 def _check(scope: str, metric: str, target: float, measured: float | None,
