@@ -10,7 +10,7 @@ domain's base path) for a deployment. Journeys (by share of simulated users):
 - visitors (6): the week's classes by day, the blog and its posts, the gallery;
 - members (3): register and sign in once (``on_start``), then browse classes, book a
   class and cancel it again (so seats are never used up), edit a booking's notes, list
-  their bookings and payments; sign out at the end;
+  their bookings and payments, rotate their tokens, now and then sign out and back in;
 - admin (1): signs in once as the studio admin (``x-api-key`` + admin token), then the
   dashboard, users, analytics, settings, and a draft post created, published and deleted.
 
@@ -113,22 +113,23 @@ class _SignedIn(_Browsing):
             tokens = response.json()
             self.access_token, self.refresh_token = tokens["accessToken"], tokens["refreshToken"]
 
-    def on_stop(self) -> None:
-        if self.access_token:
-            self.client.post("/auth/logout", json={"refreshToken": self.refresh_token},
-                             headers=self.headers(), name="/auth/logout")
+    def sign_out(self) -> None:
+        self.client.post("/auth/logout", json={"refreshToken": self.refresh_token},
+                         headers=self.headers(), name="/auth/logout")
+        self.access_token = self.refresh_token = ""
 
 
 class Member(_SignedIn):
     weight = 3
     wait_time = between(1, 3)
+    email = ""
 
     def on_start(self) -> None:
-        email = f"load-{uuid.uuid4().hex[:16]}@loadtest.example"
+        self.email = f"load-{uuid.uuid4().hex[:16]}@loadtest.example"
         self.client.post("/auth/register", name="/auth/register",
-                         json={"email": email, "password": MEMBER_PASSWORD,
+                         json={"email": self.email, "password": MEMBER_PASSWORD,
                                "name": "Load Test Member"}).raise_for_status()
-        self.sign_in(email, MEMBER_PASSWORD)
+        self.sign_in(self.email, MEMBER_PASSWORD)
 
     @task(4)
     def browse_classes(self) -> None:
@@ -172,6 +173,13 @@ class Member(_SignedIn):
     @task(1)
     def stay_signed_in(self) -> None:
         self.rotate_tokens()
+
+    @task(1)
+    def come_back_later(self) -> None:
+        # Sessions end one by one (a logout for every user at the end of the run would be
+        # a burst no site sees, and would pile cold starts of one function on top).
+        self.sign_out()
+        self.sign_in(self.email, MEMBER_PASSWORD)
 
 
 class Admin(_SignedIn):
