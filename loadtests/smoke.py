@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--system", action="append", default=[],
                         help="only this system (repeatable; default: all)")
     parser.add_argument("--users", type=int, default=10)
-    parser.add_argument("--spawn-rate", type=float, default=5)
+    parser.add_argument("--spawn-rate", type=float, default=2)
     parser.add_argument("--run-time", type=int, default=15, help="seconds per system")
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "smoke",
                         help="CSV and HTML reports go here")
