@@ -23,6 +23,18 @@ def _smoke(*args: str, timeout_s: float) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=timeout_s)
 
 
+def _gates(output: str) -> str:
+    """The gate tables and failure reasons of a run's output (for assertion messages)."""
+    keep, lines = False, []
+    for line in output.splitlines():
+        keep = keep or line.startswith("Load test gates")
+        if keep:
+            lines.append(line)
+        if line.startswith("GATES "):
+            keep = False
+    return "\n".join(lines) or output[-3000:]
+
+
 def _table_row(output: str, scope: str, metric: str) -> list[str]:
     rows = [line for line in output.splitlines() if line.startswith(f"{scope}  ")
             and line[len(scope):].split()[:1] == [metric]]
@@ -35,7 +47,7 @@ def test_the_smoke_gates_pass_on_every_system_served_by_the_root_template(
     result = _smoke("--users", "10", "--run-time", "15", "--out", str(tmp_path),
                     timeout_s=240)
     output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-5000:]
+    assert result.returncode == 0, _gates(output)
     assert "Load test gates: gabi_yoga" in output and "GATES FAILED" not in output
     assert _table_row(output, "(all routes)", "p95_ms")[-1] == "PASS"
     # Cold starts are their own entries, beside the warm routes, in locust's own report.
@@ -49,7 +61,7 @@ def test_a_deliberately_slowed_route_fails_its_gate_with_the_reason(tmp_path: Pa
                     "--targets", str(SLOW_APP / "targets.yaml"), "--locustfiles", str(SLOW_APP),
                     "--users", "4", "--run-time", "5", "--out", str(tmp_path), timeout_s=120)
     output = result.stdout + result.stderr
-    assert result.returncode == 1, output[-5000:]
+    assert result.returncode == 1, _gates(output)
     assert re.search(r"^  FAIL GET /slow p95_ms: measured 3\d\d ms > target 200 ms "
                      r"\(\d+ warm requests\)$", output, re.MULTILINE), output[-3000:]
     assert _table_row(output, "GET /slow", "p95_ms")[-1] == "FAIL"
@@ -89,7 +101,7 @@ def test_master_and_two_workers_produce_one_verdict_from_the_merged_stats(
     output = master.stdout + master.stderr
     worker_output = "".join((tmp_path / f"worker{i}.log").read_text() for i in range(2))
 
-    assert master.returncode == 1, output[-5000:]
+    assert master.returncode == 1, _gates(output)
     assert worker_codes == [0, 0], worker_output[-3000:]
     assert "2 workers connected" in output
     # One verdict, on the master; workers only ship their stats.
