@@ -1,4 +1,4 @@
-"""Command line: ``python -m emulator serve | invoke | generate-event``.
+"""Command line: ``python -m emulator serve | invoke | generate-event | contract | diff``.
 
 Modelled on SAM CLI (``sam local start-api``, ``sam local invoke``,
 ``sam local generate-event``: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/using-sam-cli-local.html)
@@ -19,6 +19,7 @@ from types import FrameType, MappingProxyType
 from typing import Any
 
 from emulator import config
+from emulator.contract import command as contract_command
 from emulator.errors import EmulatorError, FunctionNotFound, TemplateError
 from emulator.events.generate import GENERATORS, generate_event
 
@@ -70,6 +71,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="event JSON file, or - for standard input (default: {})")
     invoke.add_argument("--seed", action="append", type=Path, default=None, metavar="DIR")
     invoke.set_defaults(command=_invoke)
+
+    contract = commands.add_parser(
+        "contract", help="fuzz each API against its OpenAPI contract (schemathesis, in-process)")
+    _template_options(contract)
+    contract.add_argument("--seed-dir", dest="seed_dirs", action="append", type=Path,
+                          default=None, metavar="DIR",
+                          help="seed folder (repeatable); default: the template's")
+    contract_command.add_options(contract)
+    contract.set_defaults(command=_contract)
 
     generate = commands.add_parser("generate-event", help="print a realistic sample event")
     generate.add_argument("source", choices=sorted(GENERATORS))
@@ -132,6 +142,10 @@ def _serve(args: argparse.Namespace) -> int:
         servers.close()
         emulator.close()
     return 0
+
+
+def _contract(args: argparse.Namespace) -> int:
+    return contract_command.run(args, _settings(args))
 
 
 def _invoke(args: argparse.Namespace) -> int:

@@ -77,6 +77,10 @@ class ApiGateway:
                         request.path, error.status, error.response_type)
             response = self._responses.render(error, request=request, request_id=request_id,
                                               state=state)
+            layer = gateway_responses.layer_of(error.response_type)
+        else:
+            layer = state.layer
+        response = _add_headers(response, ((gateway_responses.LAYER_HEADER, layer),))
         return self._with_request_headers(response, request_id)
 
     def _dispatch(self, request: HttpRequest, state: RequestState) -> HttpResponse:
@@ -86,6 +90,7 @@ class ApiGateway:
         if self.api.cors is not None:
             preflight = preflight_response(self.api.cors, request)
             if preflight is not None:
+                state.layer = "cors"
                 return preflight
         match = self._router.match(request.method, request.path)
         if match is None:
@@ -118,6 +123,7 @@ class ApiGateway:
                          operation.route_key)
             raise gateway_responses.api_configuration_error(self.kind)
         if integration.type == "mock":
+            state.layer = "mock"
             return mock_response(operation, request)
         if integration.type != "aws_proxy" or integration.function_arn is None:
             logger.error("%s %s: integration type %r is not emulated (only aws_proxy and mock)",
