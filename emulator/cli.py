@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     contract_command.add_options(contract)
     contract.set_defaults(command=_contract)
 
+    diff = commands.add_parser(
+        "diff", help="classify the changes between two OpenAPI files (breaking or not)")
+    contract_command.add_diff_options(diff)
+    diff.set_defaults(command=contract_command.run_diff)
+
     generate = commands.add_parser("generate-event", help="print a realistic sample event")
     generate.add_argument("source", choices=sorted(GENERATORS))
     generate.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",

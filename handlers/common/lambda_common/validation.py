@@ -25,9 +25,14 @@ class Fields:
         self.errors: dict[str, str] = {}
 
     def _present(self, name: str, required: bool) -> bool:
-        if name not in self.data or self.data[name] is None:
+        if name not in self.data:
             if required:
                 self.errors[name] = "required"
+            return False
+        if self.data[name] is None:
+            # No field of the contract is nullable: an explicit null is invalid input,
+            # not "absent" (it used to slip through and be stored as null).
+            self.errors[name] = "required" if required else "must not be null"
             return False
         return True
 
@@ -40,11 +45,14 @@ class Fields:
         if not isinstance(value, str):
             self.errors[name] = "must be a string"
             return None
+        # The upper limit applies to what was sent (the contract's maxLength), the lower one
+        # to the text without surrounding blanks: stripping first let over-long input in.
+        sent_length = len(value)
         value = value.strip()
         allowed = list(choices) if choices is not None else None
         if len(value) < min_length:
             self.errors[name] = f"must be at least {min_length} characters"
-        elif len(value) > max_length:
+        elif sent_length > max_length:
             self.errors[name] = f"must be at most {max_length} characters"
         elif pattern is not None and not pattern.match(value):
             self.errors[name] = "has an invalid format"
