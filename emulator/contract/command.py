@@ -12,9 +12,7 @@ import sys
 from pathlib import Path
 
 from emulator.config import Settings
-from emulator.contract.report import format_failure, format_summary
-from emulator.contract.runner import DEFAULT_MAX_EXAMPLES, PHASES, RunOptions, run_contract
-from emulator.contract.targets import ContractConfigError, discover_targets, target_for_spec
+from emulator.contract import DEFAULT_MAX_EXAMPLES, PHASES
 from emulator.errors import EmulatorError
 
 logger = logging.getLogger(__name__)
@@ -44,8 +42,14 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    # schemathesis takes a second to import: only the contract command pays for it.
+    from schemathesis.config import OutputConfig
     from schemathesis.reporting.junitxml import JunitXmlWriter
 
+    from emulator.contract.report import format_failure, format_summary
+    from emulator.contract.runner import RunOptions, run_contract
+    from emulator.contract.targets import (ContractConfigError, discover_targets,
+                                           target_for_spec)
     from emulator.testing import start_emulator
 
     if args.spec is not None and not args.spec.is_file():
@@ -53,7 +57,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     _quiet_console(args.log_file)
     options = RunOptions(max_examples=args.max_examples, phases=tuple(args.phases),
                          checks=args.checks, seed=args.seed, max_failures=args.max_failures)
-    junit = JunitXmlWriter(args.report) if args.report is not None else None
+    junit = (JunitXmlWriter(args.report, config=OutputConfig())
+             if args.report is not None else None)
     results = []
     with start_emulator(args.template, settings=settings, seed_dirs=args.seed_dirs) as emulator:
         if args.spec is not None:

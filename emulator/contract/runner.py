@@ -32,14 +32,13 @@ from schemathesis.reporting.junitxml import JunitXmlWriter
 from schemathesis.reporting.recorders import grouped_failures_from_recorder
 
 from emulator.app import Emulator
+from emulator.contract import DEFAULT_MAX_EXAMPLES, PHASES
 from emulator.contract.schema import load_schema
 from emulator.contract.targets import ContractTarget
 from emulator.gateway_responses import LAYER_HEADER
 
 logger = logging.getLogger(__name__)
 
-PHASES = ("examples", "coverage", "fuzzing", "stateful")
-DEFAULT_MAX_EXAMPLES = 25
 #: On by default in schemathesis but contrary to API Gateway's documented answers.
 OFF_BY_DEFAULT = ("unsupported_method",)
 _REQUEST_ID_HEADERS = ("x-amzn-requestid", "apigw-requestid")
