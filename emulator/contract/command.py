@@ -48,8 +48,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from emulator.contract.report import format_failure, format_summary
     from emulator.contract.runner import RunOptions, run_contract
-    from emulator.contract.targets import (ContractConfigError, discover_targets,
-                                           target_for_spec)
+    from emulator.contract.targets import ContractConfigError, discover_targets, target_for_spec
     from emulator.testing import start_emulator
 
     if args.spec is not None and not args.spec.is_file():

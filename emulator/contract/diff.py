@@ -292,9 +292,7 @@ def _type(at: str, old: Any, new: Any, direction: Direction) -> Iterator[Change]
         return
     if old is None:  # was any type
         level: Level = "breaking" if direction == "request" else "compatible"
-    elif new is None:
-        level = "compatible" if direction == "request" else "breaking"
-    elif (old, new) in _WIDER:  # widened
+    elif new is None or (old, new) in _WIDER:
         level = "compatible" if direction == "request" else "breaking"
     elif (new, old) in _WIDER:  # narrowed
         level = "breaking" if direction == "request" else "compatible"

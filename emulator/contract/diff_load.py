@@ -42,7 +42,8 @@ def load_spec(source: str, *, cwd: Path | None = None) -> dict[str, Any]:
             raise SpecLoadError(f"{source}: {exc.strerror or exc}") from exc
         base_dir = file.parent
     document = _parse(text, source)
-    return resolve_refs(document, document, base_dir)
+    resolved: dict[str, Any] = resolve_refs(document, document, base_dir)
+    return resolved
 
 
 def _git_show(ref: str, path: str, cwd: Path | None) -> str:
@@ -82,7 +83,8 @@ def resolve_refs(node: Any, root: Mapping[str, Any], base_dir: Path,
     return {key: resolve_refs(value, root, base_dir, seen) for key, value in node.items()}
 
 
-def _lookup(ref: str, root: Mapping[str, Any], base_dir: Path) -> tuple[Any, Mapping[str, Any], Path]:
+def _lookup(ref: str, root: Mapping[str, Any],
+            base_dir: Path) -> tuple[Any, Mapping[str, Any], Path]:
     file_part, _, pointer = ref.partition("#")
     if file_part:
         path = base_dir / file_part

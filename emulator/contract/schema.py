@@ -35,7 +35,7 @@ _SOCKET_OPTIONS = ("max_redirects", "verify", "cert", "proxies")
 
 
 class _InProcessTransport(WSGITransport):
-    def send(self, case: Case, *, session: Any = None, **kwargs: Any) -> Any:
+    def send(self, case: Case[Any], *, session: Any = None, **kwargs: Any) -> Any:
         for name in _SOCKET_OPTIONS:
             kwargs.pop(name, None)
         return super().send(case, session=session, **kwargs)
@@ -87,10 +87,10 @@ def _register_auth(schema: InProcessSchema, emulator: Emulator, target: Contract
         """Logs the fixture user in once; again after a 401 (e.g. a fuzzed logout
         revoked the token), which schemathesis' caching provider does on ``retry_on``."""
 
-        def get(self, case: Case, context: AuthContext) -> dict[str, str]:
+        def get(self, case: Case[Any], context: AuthContext) -> dict[str, str]:
             return auth_headers(emulator, target.api_logical_id, target.auth)
 
-        def set(self, case: Case, data: dict[str, str], context: AuthContext) -> None:
-            case.headers = {**(case.headers or {}), **data}
+        def set(self, case: Case[Any], data: dict[str, str], context: AuthContext) -> None:
+            case.headers.update(data)
 
     schema.auth.auth(refresh_interval=3600, retry_on=[401])(SystemAuth)
