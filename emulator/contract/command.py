@@ -53,6 +53,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.spec is not None and not args.spec.is_file():
         raise EmulatorError(f"--spec {args.spec}: no such file")
+    if args.checks is not None:
+        from schemathesis.checks import CHECKS
+
+        known = set(CHECKS.get_all_names())
+        unknown = sorted(set(args.checks) - known - {"all"})
+        if unknown:
+            raise EmulatorError(f"--checks: unknown {', '.join(unknown)}; known: "
+                                f"{', '.join(sorted(known))}")
     _quiet_console(args.log_file)
     options = RunOptions(max_examples=args.max_examples, phases=tuple(args.phases),
                          checks=args.checks, seed=args.seed, max_failures=args.max_failures)

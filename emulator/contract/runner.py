@@ -144,7 +144,8 @@ def _failures(api: str, event: events.ScenarioFinished) -> list[ContractFailure]
         response = group.response
         found.append(ContractFailure(
             api=api, operation=operation,
-            checks=tuple(sorted({check for f in group.failures for check in f.checks})),
+            checks=tuple(sorted({node.name for node in event.recorder.checks.get(
+                group.case_id or "", ()) if node.failure_info is not None})),
             titles=tuple(f.title for f in group.failures),
             messages=tuple(f.message for f in group.failures),
             curl=group.code_sample, status=response.status_code if response else None,
