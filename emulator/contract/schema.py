@@ -9,6 +9,7 @@ URLs in reports are the ones ``python -m emulator serve`` serves the API on, so 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -71,15 +72,49 @@ def wsgi_app(emulator: Emulator, api_logical_id: str) -> GatewayWsgiApp:
 def load_schema(emulator: Emulator, target: ContractTarget,
                 config: SchemathesisConfig | None = None) -> InProcessSchema:
     """``target``'s spec bound to the emulator in-process, with the system's credentials."""
-    schema = schemathesis.openapi.from_path(target.spec_path, config=config)
+    schema = load_unbound(target.spec_path, config)
+    bind_schema(schema, emulator, target, config)
+    return schema
+
+
+class DeferredWsgiApp:
+    """Stands for the emulator until one is bound (a schema is loaded at import, in pytest
+    collection; the emulator starts in a fixture). Clones of a schema share this object."""
+
+    def __init__(self) -> None:
+        self.target: GatewayWsgiApp | None = None
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        if self.target is None:
+            raise RuntimeError("no emulator is bound to this contract schema yet")
+        return self.target(environ, start_response)
+
+
+def load_unbound(spec: Path, config: SchemathesisConfig | None = None) -> InProcessSchema:
+    """The spec as an in-process schema not yet bound to an emulator (see bind_schema)."""
+    schema = schemathesis.openapi.from_path(spec, config=config)
     # Same dataclass, one property different: the in-process transport.
     schema.__class__ = InProcessSchema
     assert isinstance(schema, InProcessSchema)
-    schema.app = wsgi_app(emulator, target.api_logical_id)
+    schema.app = DeferredWsgiApp()
+    return schema
+
+
+def bind_schema(schema: InProcessSchema, emulator: Emulator, target: ContractTarget,
+                config: SchemathesisConfig | None = None) -> None:
+    """Send ``schema``'s cases (and its clones') to ``target``'s API, with the system's
+    credentials and accepted statuses; everything is changed in place, as clones share
+    the app, config and auth objects."""
+    if config is not None:
+        schema.config.operations = config.projects.get(schema.raw_schema).operations
+    if isinstance(schema.app, DeferredWsgiApp):
+        schema.app.target = wsgi_app(emulator, target.api_logical_id)
+    else:
+        schema.app = wsgi_app(emulator, target.api_logical_id)
     schema.config.update(base_url=serve_base_url(emulator, target.api_logical_id))
+    schema.auth.unregister()
     if target.auth.login or target.auth.cognito or target.auth.headers:
         _register_auth(schema, emulator, target)
-    return schema
 
 
 def _register_auth(schema: InProcessSchema, emulator: Emulator, target: ContractTarget) -> None:

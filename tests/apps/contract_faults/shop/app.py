@@ -3,6 +3,11 @@
 import json
 
 
+def health(event, context):
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"status": "ok"})}
+
+
 def profile(event, context):
     # Fault (a): "email" is required by the contract but never sent.
     return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
