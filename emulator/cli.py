@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", action="append", type=Path, default=None, metavar="DIR",
                        help="seed folder (repeatable); default: the template's "
                             "Metadata.Emulator.Seed, else none")
+    serve.add_argument("--validate-responses", action="store_true",
+                       help="check every handler response against the API's OpenAPI contract "
+                            "(openapi-core) and log each violation")
+    serve.add_argument("--strict", action="store_true",
+                       help="with --validate-responses: answer 502 with the violation instead")
     serve.set_defaults(command=_serve)
 
     invoke = commands.add_parser("invoke", help="invoke one function once, like sam local invoke")
@@ -119,9 +124,18 @@ def _serve(args: argparse.Namespace) -> int:
     from emulator.server import ServerGroup
 
     settings = _settings(args, host=args.host, port=args.port, aws_port=args.aws_port)
+    if args.strict and not args.validate_responses:
+        raise EmulatorError("--strict needs --validate-responses")
     emulator = Emulator(args.template, settings, serve_aws_endpoint=True,
                         seed_dirs=args.seed)
     try:
+        if args.validate_responses:
+            from emulator.contract.response_validation import enable_response_validation
+
+            validated = enable_response_validation(emulator, strict=args.strict)
+            print(f"  Response validation{' (strict)' if args.strict else ''}: "
+                  f"{', '.join(validated) or 'no API has an OpenAPI 3 contract'}",
+                  file=sys.stderr)
         servers = ServerGroup(emulator, args.host, args.port)
     except BaseException:
         emulator.close()

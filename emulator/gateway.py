@@ -41,6 +41,10 @@ logger = logging.getLogger(__name__)
 COLD_START_HEADER = "X-Emulator-Cold-Start"
 
 
+#: (request, match, handler response, request id) -> the response to send.
+ResponseCheck = Callable[[HttpRequest, RouteMatch, HttpResponse, str], HttpResponse]
+
+
 def _new_id() -> str:
     return str(uuid.uuid4())
 
@@ -53,6 +57,9 @@ class ApiGateway:
                  clock: Callable[[], float] = time.time,
                  id_factory: Callable[[], str] = _new_id) -> None:
         self.api = api
+        #: ``serve --validate-responses``: sees each handler response (see
+        #: emulator.contract.response_validation) and returns it or a replacement.
+        self.response_check: ResponseCheck | None = None
         self.policy = tuple(policy)
         self._responses = GatewayResponseRenderer(api)
         self.kind = api.kind
@@ -167,6 +174,11 @@ class ApiGateway:
                          "Malformed Lambda proxy response: %s", request_id,
                          operation.route_key, exc)
             raise gateway_responses.integration_failure(self.kind) from None
+        if self.response_check is not None:
+            checked = self.response_check(request, match, response, request_id)
+            if checked is not response:
+                state.layer = "response-validator"
+            response = checked
         if result.cold_start and result.init_duration_ms is not None:
             response = _add_headers(response,
                                     ((COLD_START_HEADER, f"{result.init_duration_ms:.2f}"),))
