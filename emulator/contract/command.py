@@ -133,13 +133,16 @@ def add_diff_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("new", help="the changed contract: a file or git:REF:path")
     parser.add_argument("--format", dest="output_format", default="text",
                         choices=["text", "markdown", "json"])
+    parser.add_argument("--accept", type=Path, default=None, metavar="YAML",
+                        help="accepted breaking changes (reviewed on purpose), keyed by the "
+                             "NEW spec path as given")
     parser.add_argument("--skip-missing-base", action="store_true",
                         help="exit 0 with a note when BASE is a git:REF:path that does not "
                              "exist (a new spec, or no merge base)")
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from emulator.contract.diff import diff_specs, has_breaking, render
+    from emulator.contract.diff import accept, diff_specs, has_breaking, load_acceptances, render
     from emulator.contract.diff_load import MissingBase, load_spec
 
     try:
@@ -150,5 +153,7 @@ def run_diff(args: argparse.Namespace) -> int:
         print(f"diff skipped: {exc}", flush=True)
         return 0
     changes = diff_specs(base, load_spec(args.new))
+    if args.accept is not None:
+        changes = accept(changes, load_acceptances(args.accept, args.new))
     print(render(changes, args.output_format, args.base, args.new), flush=True)
     return 1 if has_breaking(changes) else 0

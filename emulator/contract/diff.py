@@ -22,10 +22,16 @@ one schema, ``oneOf``/``anyOf`` variants are compared by position.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
+
+import yaml
+
+from emulator.contract.diff_load import SpecLoadError
 
 Level = Literal["breaking", "possibly-breaking", "compatible"]
 Direction = Literal["request", "response"]
@@ -44,6 +50,41 @@ class Change:
     code: str
     location: str
     message: str
+    #: Why a reviewed breaking change is let through (see :func:`accept`), else None.
+    accepted: str | None = None
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """A breaking change reviewed and accepted on purpose (oasdiff's ``--err-ignore``)."""
+
+    code: str
+    location: str
+    reason: str
+
+
+def load_acceptances(path: Path, spec: str) -> list[Acceptance]:
+    """The entries for ``spec`` in an accepted-changes YAML file::
+
+        openapi/orders.yaml:
+          - {code: request-maxLength-narrowed, location: "POST /orders request body
+             application/json .note", reason: "the handler always refused more (400)"}
+    """
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = document.get(spec) or []
+        return [Acceptance(str(e["code"]), str(e["location"]), str(e["reason"]))
+                for e in entries]
+    except (OSError, yaml.YAMLError, AttributeError, KeyError, TypeError) as exc:
+        raise SpecLoadError(f"{path}: accepted changes unreadable: {exc}") from exc
+
+
+def accept(changes: Sequence[Change], acceptances: Sequence[Acceptance]) -> list[Change]:
+    """``changes`` with each breaking change an acceptance names (exactly) marked accepted."""
+    reasons = {(a.code, a.location): a.reason for a in acceptances}
+    return [dataclasses.replace(c, accepted=reasons[(c.code, c.location)])
+            if c.level == "breaking" and (c.code, c.location) in reasons else c
+            for c in changes]
 
 
 def diff_specs(base: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
@@ -64,7 +105,8 @@ def diff_specs(base: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
 
 
 def has_breaking(changes: Sequence[Change]) -> bool:
-    return any(change.level == "breaking" for change in changes)
+    """Whether a breaking change is left that nobody accepted."""
+    return any(change.level == "breaking" and change.accepted is None for change in changes)
 
 
 def _path_item(path: str, base: Mapping[str, Any], new: Mapping[str, Any],
@@ -407,17 +449,25 @@ def render(changes: Sequence[Change], output_format: str, base: str, new: str) -
     """``text``, ``markdown`` or ``json``."""
     if output_format == "json":
         return json.dumps({"base": base, "new": new,
-                           "breaking": sum(c.level == "breaking" for c in changes),
+                           "breaking": sum(c.level == "breaking" and c.accepted is None
+                                           for c in changes),
                            "changes": [asdict(c) for c in changes]}, indent=2)
     counts = {level: sum(c.level == level for c in changes) for level in _LEVEL_ORDER}
-    summary = (f"{counts['breaking']} breaking, {counts['possibly-breaking']} possibly "
-               f"breaking, {counts['compatible']} compatible change(s) from {base} to {new}")
+    accepted = sum(c.accepted is not None for c in changes)
+    summary = (f"{counts['breaking']} breaking ({accepted} accepted), "
+               f"{counts['possibly-breaking']} possibly breaking, {counts['compatible']} "
+               f"compatible change(s) from {base} to {new}")
     if output_format == "markdown":
         lines = [f"## Contract changes: {base} -> {new}", "", summary, ""]
         if changes:
             lines += ["| level | change | where | detail |", "|---|---|---|---|"]
-            lines += [f"| {c.level} | `{c.code}` | `{c.location}` | "
+            lines += [f"| {_label(c)} | `{c.code}` | `{c.location}` | "
                       f"{c.message.replace('|', chr(92) + '|')} |" for c in changes]
         return "\n".join(lines)
-    return "\n".join([*(f"{c.level.upper():17} {c.code}: {c.message}" for c in changes),
+    return "\n".join([*(f"{_label(c, upper=True):17} {c.code}: {c.message}" for c in changes),
                       summary])
+
+
+def _label(change: Change, *, upper: bool = False) -> str:
+    level = change.level.upper() if upper else change.level
+    return level if change.accepted is None else f"{level} (accepted: {change.accepted})"

@@ -3,7 +3,8 @@
 A pull request may not break a published contract: every spec is diffed (see
 :mod:`emulator.contract.diff`) against its version at ``git merge-base HEAD origin/main``
 (else ``main``). No merge base (a shallow CI clone, a repository without main) or a spec
-that is new on this branch is skipped with a note, never failed.
+that is new on this branch is skipped with a note, never failed. Breaking changes made on
+purpose are listed, with the reason, in ``openapi/accepted-changes.yaml``.
 
     python -m emulator.contract.gate [SPEC ...]      # default: openapi/*.yaml
 """
@@ -15,10 +16,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from emulator.contract.diff import diff_specs, has_breaking, render
+from emulator.contract.diff import accept, diff_specs, has_breaking, load_acceptances, render
 from emulator.contract.diff_load import MissingBase, SpecLoadError, load_spec
 
 _BASES = ("origin/main", "main")
+#: Breaking changes reviewed and accepted on purpose, per spec path (see diff.accept).
+ACCEPTED = Path("openapi") / "accepted-changes.yaml"
 
 
 def merge_base() -> str | None:
@@ -47,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         try:
             changes = diff_specs(old, load_spec(str(spec)))
+            if ACCEPTED.is_file():
+                changes = accept(changes, load_acceptances(ACCEPTED, spec.as_posix()))
         except SpecLoadError as exc:
             print(f"{spec}: {exc}")
             return 2

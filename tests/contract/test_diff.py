@@ -199,3 +199,25 @@ def test_a_git_base_that_does_not_exist_is_skipped_only_when_asked() -> None:
     assert skipped.returncode == 0 and "diff skipped" in skipped.stdout
     failed = subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     assert failed.returncode == 2 and "no_such.yaml" in failed.stderr
+
+
+def test_an_accepted_breaking_change_passes_and_any_other_still_fails(tmp_path: Path) -> None:
+    spec = yaml.safe_load(GABI.read_text(encoding="utf-8"))
+    body = spec["paths"]["/gallery/upload"]["post"]["requestBody"]["content"]
+    body["application/json"]["schema"]["properties"]["contentType"]["enum"].remove("image/gif")
+    changed = tmp_path / "gabi.yaml"
+    changed.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    accepted = tmp_path / "accepted.yaml"
+    location = "POST /gallery/upload request body application/json .contentType"
+    accepted.write_text(yaml.safe_dump({str(changed): [
+        {"code": "request-enum-value-removed", "location": location,
+         "reason": "GIF uploads were never thumbnailed"}]}), encoding="utf-8")
+    args = [sys.executable, "-m", "emulator", "diff", str(GABI), str(changed),
+            "--accept", str(accepted)]
+    passed = subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert passed.returncode == 0, passed.stdout
+    assert "accepted: GIF uploads were never thumbnailed" in passed.stdout
+    spec["paths"].pop("/gallery")
+    changed.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    failed = subprocess.run(args, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert failed.returncode == 1 and "path-removed" in failed.stdout

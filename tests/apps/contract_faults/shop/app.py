@@ -4,6 +4,18 @@ import json
 
 
 def health(event, context):
+    if event.get("httpMethod") == "POST":  # /echo
+        try:
+            payload = json.loads(event.get("body") or "")
+            text = payload["text"]
+        except (ValueError, KeyError, TypeError):
+            return {"statusCode": 400, "headers": {"Content-Type": "application/json"},
+                    "body": json.dumps({"message": "expected {\"text\": string}"})}
+        if not isinstance(text, str) or len(text) > 100:
+            return {"statusCode": 400, "headers": {"Content-Type": "application/json"},
+                    "body": json.dumps({"message": "text must be a string of 100 at most"})}
+        return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
+                "body": json.dumps({"text": text})}
     return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
             "body": json.dumps({"status": "ok"})}
 
