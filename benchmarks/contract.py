@@ -28,8 +28,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from emulator.contract.response_validation import ResponseValidator  # noqa: E402
 from emulator.contract.diff_load import load_spec  # noqa: E402
+from emulator.contract.response_validation import ResponseValidator  # noqa: E402
 from emulator.testing import start_emulator  # noqa: E402
 
 GABI = ROOT / "handlers" / "gabi_yoga" / "template.yaml"
@@ -63,7 +63,7 @@ def validation(requests: int) -> None:
         for name, call in routes.items():
             plain: list[float] = []
             checked: list[float] = []
-            for round_ in range(10):
+            for _round in range(10):
                 for samples, check in ((plain, None), (checked, validator.check)):
                     gateway.response_check = check
                     for _ in range(requests // 10):
