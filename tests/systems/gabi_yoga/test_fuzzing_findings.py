@@ -29,3 +29,16 @@ def test_the_length_limit_counts_the_blanks_the_client_sent(gabi: GabiYoga) -> N
                              json={"subject": "Hello", "body": body})
     assert response.status_code == 400
     assert response.get_json()["errors"] == {"body": "must be at most 20000 characters"}
+
+
+def test_control_characters_count_as_content_as_the_contract_pattern_says(gabi: GabiYoga
+                                                                          ) -> None:
+    # pattern "\S" (ECMAScript) matches U+001E and U+0085; Python's strip() dropped them.
+    response = gabi.api.post("/blog", headers=gabi.admin(),
+                             json={"title": "\u0085\u001e", "body": "Exhale."})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["title"] == "\u0085\u001e"
+    blank = gabi.api.post("/blog", headers=gabi.admin(),
+                          json={"title": "\u3000 \t", "body": "Exhale."})
+    assert blank.status_code == 400
+    assert blank.get_json()["errors"] == {"title": "must be at least 1 characters"}
