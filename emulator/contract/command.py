@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import secrets
 import sys
 from pathlib import Path
 
@@ -62,8 +63,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             raise EmulatorError(f"--checks: unknown {', '.join(unknown)}; known: "
                                 f"{', '.join(sorted(known))}")
     _quiet_console(args.log_file)
+    # A random seed unless given, printed so that any run can be repeated exactly.
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
     options = RunOptions(max_examples=args.max_examples, phases=tuple(args.phases),
-                         checks=args.checks, seed=args.seed, max_failures=args.max_failures)
+                         checks=args.checks, seed=seed, max_failures=args.max_failures)
     junit = (JunitXmlWriter(args.report, config=OutputConfig())
              if args.report is not None else None)
     results = []
@@ -78,8 +81,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                                       + (f" named {args.api}" if args.api else ""))
         for target in targets:
             print(f"contract: {target.api_logical_id} against {target.spec_path} "
-                  f"({args.max_examples} examples, phases {','.join(args.phases)})",
-                  file=sys.stderr, flush=True)
+                  f"({args.max_examples} examples, phases {','.join(args.phases)}, "
+                  f"--seed {seed})", file=sys.stderr, flush=True)
             results.append(run_contract(
                 emulator, target, options, junit=junit,
                 on_failure=lambda failure: print(format_failure(failure) + "\n", flush=True)))
