@@ -41,6 +41,10 @@ logger = logging.getLogger(__name__)
 COLD_START_HEADER = "X-Emulator-Cold-Start"
 
 
+#: (request, match, handler response, request id) -> the response to send.
+ResponseCheck = Callable[[HttpRequest, RouteMatch, HttpResponse, str], HttpResponse]
+
+
 def _new_id() -> str:
     return str(uuid.uuid4())
 
@@ -53,6 +57,9 @@ class ApiGateway:
                  clock: Callable[[], float] = time.time,
                  id_factory: Callable[[], str] = _new_id) -> None:
         self.api = api
+        #: ``serve --validate-responses``: sees each handler response (see
+        #: emulator.contract.response_validation) and returns it or a replacement.
+        self.response_check: ResponseCheck | None = None
         self.policy = tuple(policy)
         self._responses = GatewayResponseRenderer(api)
         self.kind = api.kind
@@ -77,6 +84,10 @@ class ApiGateway:
                         request.path, error.status, error.response_type)
             response = self._responses.render(error, request=request, request_id=request_id,
                                               state=state)
+            layer = gateway_responses.layer_of(error.response_type)
+        else:
+            layer = state.layer
+        response = _add_headers(response, ((gateway_responses.LAYER_HEADER, layer),))
         return self._with_request_headers(response, request_id)
 
     def _dispatch(self, request: HttpRequest, state: RequestState) -> HttpResponse:
@@ -86,6 +97,7 @@ class ApiGateway:
         if self.api.cors is not None:
             preflight = preflight_response(self.api.cors, request)
             if preflight is not None:
+                state.layer = "cors"
                 return preflight
         match = self._router.match(request.method, request.path)
         if match is None:
@@ -118,6 +130,7 @@ class ApiGateway:
                          operation.route_key)
             raise gateway_responses.api_configuration_error(self.kind)
         if integration.type == "mock":
+            state.layer = "mock"
             return mock_response(operation, request)
         if integration.type != "aws_proxy" or integration.function_arn is None:
             logger.error("%s %s: integration type %r is not emulated (only aws_proxy and mock)",
@@ -161,6 +174,11 @@ class ApiGateway:
                          "Malformed Lambda proxy response: %s", request_id,
                          operation.route_key, exc)
             raise gateway_responses.integration_failure(self.kind) from None
+        if self.response_check is not None:
+            checked = self.response_check(request, match, response, request_id)
+            if checked is not response:
+                state.layer = "response-validator"
+            response = checked
         if result.cold_start and result.init_duration_ms is not None:
             response = _add_headers(response,
                                     ((COLD_START_HEADER, f"{result.init_duration_ms:.2f}"),))
