@@ -15,9 +15,9 @@ Both run in one process against the same moto, in the same run:
   * ``http.client`` on a thread of this process: the client then competes with the server
     for this process's GIL (a browser or locust never does).
 
-Each path's samples are taken in interleaved blocks of 20 requests (load on a shared machine
-hits all of them alike); ``--runs N`` repeats the whole measurement and reports each path's median of
-the per-run ratios with their spread.
+Each path's samples are taken in interleaved blocks of 20 requests (load on a shared
+machine hits all of them alike); ``--runs N`` repeats the whole measurement and reports each
+path's median of the per-run ratios with their spread.
 
 Usage: python benchmarks/overhead.py [--requests 2000] [--runs 1]
 """

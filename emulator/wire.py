@@ -13,6 +13,9 @@ https://www.rfc-editor.org/rfc/rfc9110):
 * ``Expect: 100-continue`` gets ``100 Continue`` before the body is read (curl waits a
   second for it otherwise);
 * ``HEAD`` answers carry the headers of the ``GET`` answer and no body;
+* a Lambda that outlives its timeout (or the integration's) is answered at that moment by
+  the runtime's watchdog through :meth:`Connection._late_answer`, with
+  ``Connection: close``, while the handler still holds the connection's thread;
 * a request that cannot be parsed gets 400 (414 for an over-long target, 431 for too many
   or too large headers) and the connection is closed, as its framing is lost.
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import time
 from collections.abc import Callable
 from email.utils import formatdate
@@ -36,10 +40,15 @@ import httptools
 
 from emulator.config import MAX_REQUEST_BYTES
 from emulator.http import HttpRequest, HttpResponse
+from emulator.runtime import AnsweredAtDeadline
 
 logger = logging.getLogger(__name__)
 
-Dispatch = Callable[[HttpRequest], HttpResponse]
+LateAnswer = Callable[[HttpResponse], None]
+#: The application: request, and where to send an answer given at a deadline.
+Dispatch = Callable[[HttpRequest, LateAnswer], HttpResponse]
+#: How long a late-returning handler's thread waits for the watchdog's answer to be sent.
+_LATE_ANSWER_WAIT_S = 10.0
 
 #: Same limits as ``http.server``: a 64 KiB request target and 100 header fields of 64 KiB.
 MAX_TARGET_BYTES = 65536
@@ -100,6 +109,7 @@ class Connection:
         self._dispatch = dispatch
         self._parser = httptools.HttpRequestParser(self)
         self._ready: list[_Message] = []
+        self._late_sent = threading.Event()
         self._target = b""
         self._headers: list[tuple[str, str]] = []
         self._body: list[bytes] = []
@@ -200,11 +210,32 @@ class Connection:
             if name.lower() == "host":
                 host = value
                 break
-        response = self._dispatch(HttpRequest(
-            method=message.method.upper(), path=path or "/", raw_query=query,
-            headers=message.headers, body=message.body, source_ip=self._client_ip,
-            host=host, protocol="HTTP/" + message.version))
-        keep_alive = message.keep_alive
+        sent = self._late_sent  # one request at a time, and a late answer ends the connection
+
+        def late_answer(response: HttpResponse) -> None:
+            try:
+                self._send(message, response, keep_alive=False)
+                self._sock.shutdown(socket.SHUT_WR)
+            except OSError:
+                logger.debug("%s closed before its late answer", self._client_ip)
+            finally:
+                sent.set()
+
+        try:
+            response = self._dispatch(HttpRequest(
+                method=message.method.upper(), path=path or "/", raw_query=query,
+                headers=message.headers, body=message.body, source_ip=self._client_ip,
+                host=host, protocol="HTTP/" + message.version), late_answer)
+        except AnsweredAtDeadline:
+            sent.wait(_LATE_ANSWER_WAIT_S)
+            return False
+        try:
+            self._send(message, response, keep_alive=message.keep_alive)
+        except OSError:
+            return False
+        return message.keep_alive
+
+    def _send(self, message: _Message, response: HttpResponse, *, keep_alive: bool) -> None:
         body = b"" if message.method == "HEAD" else response.body
         parts = [f"HTTP/1.1 {response.status} {_REASONS.get(response.status, 'Unknown')}"
                  f"\r\nDate: {_Date.now()}\r\n"]
@@ -218,13 +249,9 @@ class Connection:
             parts.append("Connection: keep-alive\r\n")
         parts.append("\r\n")
         head = "".join(parts).encode("latin-1", errors="replace")
-        try:
-            self._sock.sendall(head + body)
-        except OSError:
-            return False
+        self._sock.sendall(head + body)
         logger.info('%s "%s %s HTTP/%s" %s %s', self._client_ip, message.method,
                     message.target, message.version, response.status, len(response.body))
-        return keep_alive
 
     def _reject(self, status: int) -> None:
         reason = _REASONS[status]

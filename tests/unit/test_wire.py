@@ -17,7 +17,7 @@ from emulator import wire
 from emulator.http import HttpRequest, HttpResponse
 
 
-def echo(request: HttpRequest) -> HttpResponse:
+def echo(request: HttpRequest, late_answer: wire.LateAnswer) -> HttpResponse:
     """Answers with what the server handed over, and a framing header it must drop."""
     if request.path == "/framing":
         return HttpResponse(200, (("Content-Length", "999"), ("Transfer-Encoding", "chunked"),
