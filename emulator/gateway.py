@@ -14,10 +14,8 @@ the log does.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
-import uuid
 from collections.abc import Callable, Sequence
 
 from emulator import gateway_responses
@@ -32,6 +30,7 @@ from emulator.policy.responses import GatewayResponseRenderer
 from emulator.responses import MalformedResponse, translate_result
 from emulator.routing import RouteMatch, Router
 from emulator.runtime import CallerTimeout, InvocationResult, Runtime, TooManyRequests
+from emulator.runtime.core import new_request_id
 from emulator.spec import ApiModel
 from emulator.stack import Stack
 
@@ -44,17 +43,13 @@ COLD_START_HEADER = "X-Emulator-Cold-Start"
 LateAnswer = Callable[[HttpResponse], None]
 
 
-def _new_id() -> str:
-    return str(uuid.uuid4())
-
-
 class ApiGateway:
     """One deployed API stage: routes compiled once, then :meth:`handle` per request."""
 
     def __init__(self, api: ApiModel, runtime: Runtime, stack: Stack, settings: Settings, *,
                  policy: Sequence[PolicyStep] = (),
                  clock: Callable[[], float] = time.time,
-                 id_factory: Callable[[], str] = _new_id) -> None:
+                 id_factory: Callable[[], str] = new_request_id) -> None:
         self.api = api
         self.policy = tuple(policy)
         self._responses = GatewayResponseRenderer(api)
@@ -124,10 +119,10 @@ class ApiGateway:
         path = request.path
         prefix = self._stage_prefix
         if path == prefix:
-            return dataclasses.replace(request, path="/")
+            return _with_path(request, "/")
         if not path.startswith(prefix + "/"):
             raise gateway_responses.unknown_stage(self.kind)
-        return dataclasses.replace(request, path=path[len(prefix):])
+        return _with_path(request, path[len(prefix):])
 
     def _integrate(self, request: HttpRequest, match: RouteMatch, state: RequestState,
                    late: Callable[[GatewayError], None] | None) -> HttpResponse:
@@ -206,9 +201,15 @@ class ApiGateway:
         return _add_headers(response, extra)
 
 
+# Plain constructor calls: dataclasses.replace re-inspects the fields on every call.
+def _with_path(request: HttpRequest, path: str) -> HttpRequest:
+    return HttpRequest(request.method, path, request.raw_query, request.headers, request.body,
+                       request.source_ip, request.host, request.protocol)
+
+
 def _add_headers(response: HttpResponse,
                  extra: tuple[tuple[str, str], ...]) -> HttpResponse:
-    return dataclasses.replace(response, headers=response.headers + extra)
+    return HttpResponse(response.status, response.headers + extra, response.body)
 
 
 def _apigw_id(request_id: str) -> str:

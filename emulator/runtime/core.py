@@ -67,7 +67,7 @@ LateAnswer = Callable[[CallerTimeout | InvocationResult], None]
 _ids = random.Random()
 
 
-def _new_request_id() -> str:
+def new_request_id() -> str:
     """A random (version 4) UUID string, like Lambda's request ids."""
     value = (_ids.getrandbits(128) & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (
         0x8000 << 48)
@@ -85,7 +85,7 @@ class Runtime:
     def __init__(self, functions: Mapping[str, FunctionConfig], settings: Settings, *,
                  extra_environment: Mapping[str, str] | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 request_id_factory: Callable[[], str] = _new_request_id,
+                 request_id_factory: Callable[[], str] = new_request_id,
                  wall_clock: Callable[[], float] = time.time,
                  instance_id_factory: Callable[[], str] = _new_instance_id) -> None:
         self._settings = settings
