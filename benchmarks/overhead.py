@@ -17,7 +17,10 @@ Both run in one process against the same moto, in the same run:
 
 Each path's samples are taken in interleaved blocks of 20 requests (load on a shared
 machine hits all of them alike); ``--runs N`` repeats the whole measurement and reports each
-path's median of the per-run ratios with their spread.
+path's median of the per-run ratios with their spread. Next to latency, each path's CPU
+time in this process per request (``time.process_time``, all threads): for the served lines
+with a client process that is the emulator's own work, whatever the wake-up latency of a
+loaded machine adds to the wall-clock figures.
 
 Usage: python benchmarks/overhead.py [--requests 2000] [--runs 1]
 """
@@ -169,36 +172,48 @@ def _direct_handler(emulator: Emulator) -> Callable[[dict[str, Any], Any], Any]:
 
 def _measure(paths: dict[str, Callable[[int], list[float]]], n: int,
              warmup: int) -> dict[str, dict[str, float]]:
+    """Latency per path, and the CPU time this process spent per request (all threads)."""
     samples: dict[str, list[float]] = {name: [] for name in paths}
+    cpu = dict.fromkeys(paths, 0.0)
     for run in paths.values():
         run(warmup)
     for _ in range(max(1, n // BLOCK)):
         for name, run in paths.items():
+            started = time.process_time()
             samples[name].extend(run(BLOCK))
-    return {name: _summary(values) for name, values in samples.items()}
+            cpu[name] += time.process_time() - started
+    return {name: {**_summary(values), "cpu_ms": cpu[name] / len(values) * 1000}
+            for name, values in samples.items()}
 
 
 def _print_run(rows: dict[str, dict[str, float]]) -> None:
     base = rows[DIRECT]["median_ms"]
-    print("| path | median ms | p95 ms | ratio to direct | overhead us |")
-    print("|---|---|---|---|---|")
+    base_cpu = rows[DIRECT]["cpu_ms"]
+    print("| path | median ms | p95 ms | ratio to direct | overhead us | "
+          "emulator process CPU ms/request | CPU ratio |")
+    print("|---|---|---|---|---|---|---|")
     for name, row in rows.items():
         print(f"| {name} | {row['median_ms']:.3f} | {row['p95_ms']:.3f} | "
-              f"{row['median_ms'] / base:.3f} | {(row['median_ms'] - base) * 1000:.0f} |")
+              f"{row['median_ms'] / base:.3f} | {(row['median_ms'] - base) * 1000:.0f} | "
+              f"{row['cpu_ms']:.3f} | {row['cpu_ms'] / base_cpu:.3f} |")
 
 
 def _print_summary(runs: list[dict[str, dict[str, float]]]) -> None:
     print(f"\nOver {len(runs)} runs: median (min-max) of each run's figures\n")
-    print("| path | median ms | ratio to direct | overhead us |")
-    print("|---|---|---|---|")
+    print("| path | median ms | ratio to direct | overhead us | CPU ratio |")
+    print("|---|---|---|---|---|")
     for name in runs[0]:
         medians = [run[name]["median_ms"] for run in runs]
         ratios = [run[name]["median_ms"] / run[DIRECT]["median_ms"] for run in runs]
         extra = [(run[name]["median_ms"] - run[DIRECT]["median_ms"]) * 1000 for run in runs]
-        print(f"| {name} | {statistics.median(medians):.3f} ({min(medians):.3f}-"
-              f"{max(medians):.3f}) | {statistics.median(ratios):.3f} ({min(ratios):.3f}-"
-              f"{max(ratios):.3f}) | {statistics.median(extra):.0f} ({min(extra):.0f}-"
-              f"{max(extra):.0f}) |")
+        cpu = [run[name]["cpu_ms"] / run[DIRECT]["cpu_ms"] for run in runs]
+        print(f"| {name} | {_spread(medians, '.3f')} | {_spread(ratios, '.3f')} | "
+              f"{_spread(extra, '.0f')} | {_spread(cpu, '.3f')} |")
+
+
+def _spread(values: list[float], spec: str) -> str:
+    return (f"{format(statistics.median(values), spec)} ({format(min(values), spec)}-"
+            f"{format(max(values), spec)})")
 
 
 DIRECT = "direct handler call"
