@@ -25,6 +25,7 @@ from emulator.gateway import ApiGateway
 from emulator.policy.pipeline import PolicyContext, build_policy
 from emulator.runtime import Runtime
 from emulator.seed import seed_directory
+from emulator.sources import EventSources
 from emulator.spec import parse_api
 from emulator.stack import Output, Stack, qualified_id, stack_path_of
 from emulator.template import Template, load_template, rewrite_execute_api_urls
@@ -78,7 +79,13 @@ class Emulator:
                 for stack_path, template in self.templates.items():
                     for folder in template.seed_dirs:
                         seed_directory(folder, self.stack.descendant(stack_path), self.aws)
+            # After seeding: a TRIM_HORIZON stream mapping still sees the seeded writes.
+            self.sources = EventSources(self.stack, self.templates, self.runtime, self.aws,
+                                        clock=clock)
+            self.sources.start()
         except BaseException:
+            if hasattr(self, "sources"):
+                self.sources.close()
             if hasattr(self, "runtime"):
                 self.runtime.shutdown()
             self.aws.stop()
@@ -150,10 +157,13 @@ class Emulator:
             # Where presigned S3 URLs made by handlers point (same moto state, own port).
             "s3_endpoint": self.aws.s3_endpoint_url,
             "warnings": [f"{stack.path}: {warning}" if stack.path else warning
-                         for stack in self.stack.walk() for warning in stack.warnings],
+                         for stack in self.stack.walk() for warning in stack.warnings]
+            + list(self.sources.warnings),
+            "event_sources": self.sources.info(),
         }
 
     def close(self) -> None:
+        self.sources.close()
         self.runtime.shutdown()
         self.aws.stop()
 

@@ -122,6 +122,10 @@ def _serve(args: argparse.Namespace) -> int:
     for api in emulator.info()["apis"]:
         print(f"  {api['type']:4} API {api['logical_id']}: {api['base_url']}", file=sys.stderr)
     print(f"  AWS endpoint: {emulator.aws.endpoint_url}", file=sys.stderr)
+    sources = emulator.sources.info()
+    if sources:
+        kinds = ", ".join(sorted({str(source["kind"]) for source in sources}))
+        print(f"  Event sources: {len(sources)} ({kinds})", file=sys.stderr)
     print(f"  Info: http://{args.host}:{servers.ports[0]}/_emulator/info", file=sys.stderr)
     print("Press Ctrl-C to stop.", file=sys.stderr, flush=True)
     try:

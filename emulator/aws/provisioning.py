@@ -37,6 +37,7 @@ _SILENT_TYPES = frozenset({
     "AWS::Lambda::Alias", "AWS::Lambda::LayerVersion", "AWS::Lambda::LayerVersionPermission",
     "AWS::Lambda::EventSourceMapping", "AWS::Lambda::EventInvokeConfig",
     "AWS::SQS::QueueInlinePolicy", "AWS::SNS::TopicInlinePolicy",
+    "AWS::Scheduler::Schedule",
 })
 
 
