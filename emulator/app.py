@@ -91,6 +91,8 @@ class Emulator:
             self.aws.stop()
             raise
         self.base_urls: dict[str, str] = {}
+        #: Static sites ``serve`` hosts for this template, by name (emulator.static_sites).
+        self.static_sites: dict[str, str] = {}
 
     @property
     def gateways_by_api_id(self) -> dict[str, ApiGateway]:
@@ -156,6 +158,7 @@ class Emulator:
             "aws_endpoint": self.aws.endpoint_url,
             # Where presigned S3 URLs made by handlers point (same moto state, own port).
             "s3_endpoint": self.aws.s3_endpoint_url,
+            "static_sites": dict(self.static_sites),
             "warnings": [f"{stack.path}: {warning}" if stack.path else warning
                          for stack in self.stack.walk() for warning in stack.warnings]
             + list(self.sources.warnings),

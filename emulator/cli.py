@@ -13,7 +13,7 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType, MappingProxyType
 from typing import Any
@@ -88,8 +88,9 @@ def _template_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE")
 
 
-def _settings(args: argparse.Namespace, **extra: Any) -> config.Settings:
-    overrides: dict[str, str] = {}
+def _settings(args: argparse.Namespace, *, parameter_defaults: Mapping[str, str] | None = None,
+              **extra: Any) -> config.Settings:
+    overrides: dict[str, str] = dict(parameter_defaults or {})
     for item in args.parameter_overrides:
         key, sep, value = item.partition("=")
         if not sep or not key:
@@ -102,14 +103,24 @@ def _settings(args: argparse.Namespace, **extra: Any) -> config.Settings:
 def _serve(args: argparse.Namespace) -> int:
     from emulator.app import Emulator
     from emulator.server import ServerGroup
+    from emulator.static_sites import StaticSites, site_specs
 
-    settings = _settings(args, host=args.host, port=args.port, aws_port=args.aws_port)
-    emulator = Emulator(args.template, settings, serve_aws_endpoint=True,
-                        seed_dirs=args.seed)
+    # Metadata.Emulator.StaticSites: hosted first, so their host:port can fill parameters.
+    sites = StaticSites(site_specs(args.template.resolve()), host=args.host)
+    try:
+        settings = _settings(args, parameter_defaults=sites.parameters(), host=args.host,
+                             port=args.port, aws_port=args.aws_port)
+        emulator = Emulator(args.template, settings, serve_aws_endpoint=True,
+                            seed_dirs=args.seed)
+    except BaseException:
+        sites.close()
+        raise
+    emulator.static_sites = sites.urls()
     try:
         servers = ServerGroup(emulator, args.host, args.port)
     except BaseException:
         emulator.close()
+        sites.close()
         raise
     stopping: list[bool] = []
 
@@ -122,6 +133,8 @@ def _serve(args: argparse.Namespace) -> int:
     for api in emulator.info()["apis"]:
         print(f"  {api['type']:4} API {api['logical_id']}: {api['base_url']}", file=sys.stderr)
     print(f"  AWS endpoint: {emulator.aws.endpoint_url}", file=sys.stderr)
+    for name, url in emulator.static_sites.items():
+        print(f"  Static site {name}: {url}", file=sys.stderr)
     sources = emulator.sources.info()
     if sources:
         kinds = ", ".join(sorted({str(source["kind"]) for source in sources}))
@@ -135,6 +148,7 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         servers.close()
         emulator.close()
+        sites.close()
     return 0
 
 

@@ -6,3 +6,12 @@ copies this folder into the layer's ``python/`` and installs ``requirements.txt`
 ``import lambda_common``. Modules import each other relatively so the package also loads as
 ``handlers.common.lambda_common`` in tests and tools.
 """
+
+from __future__ import annotations
+
+import time
+
+#: When the layer was first imported in this execution environment: the start of the
+#: init-duration measure (coldstart.py). Here, because every lambda_common module imports
+#: this package first.
+IMPORTED_AT = time.perf_counter()

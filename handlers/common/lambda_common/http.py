@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from .coldstart import take_init_duration_ms, with_init_timing
 from .logs import get_logger, set_correlation_id
 
 logger = get_logger(__name__)
@@ -107,7 +108,26 @@ def json_body(event: Event) -> dict[str, Any]:
         raise BadRequest("Request body is not valid JSON", errors={"body": "invalid JSON"}) from exc
     if not isinstance(data, dict):
         raise BadRequest("Request body must be a JSON object", errors={"body": "not an object"})
+    if not _is_unicode(data):
+        # JSON's "\ud800" escapes decode to unpaired surrogates, which no AWS API (and no
+        # UTF-8 encoder) accepts: refused here rather than failing deep in a boto3 call.
+        raise BadRequest("Request body is not valid Unicode",
+                         errors={"body": "contains an unpaired surrogate"})
     return data
+
+
+def _is_unicode(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_is_unicode(k) and _is_unicode(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_unicode(item) for item in value)
+    return True
 
 
 def path_param(event: Event, name: str) -> str:
@@ -135,12 +155,15 @@ Handler = Callable[[Event, Any], Response]
 def api_handler(func: Handler) -> Handler:
     """Wrap a route handler: correlation id, access log line, ApiError -> JSON response.
 
-    Unexpected exceptions propagate, so Lambda records the invocation as failed and API
-    Gateway answers 502 without leaking the traceback.
+    The first response of an execution environment carries its init duration
+    (``Server-Timing: init;dur=<ms>``, see coldstart.py). Unexpected exceptions propagate,
+    so Lambda records the invocation as failed and API Gateway answers 502 without leaking
+    the traceback.
     """
 
     @functools.wraps(func)
     def wrapper(event: Event, context: Any) -> Response:
+        init_ms = take_init_duration_ms()
         request_context = event.get("requestContext") or {}
         set_correlation_id(str(request_context.get("requestId")
                                or getattr(context, "aws_request_id", "-")))
@@ -151,6 +174,6 @@ def api_handler(func: Handler) -> Handler:
         logger.info("request",
                     method=event.get("httpMethod"), path=event.get("path"),
                     resource=event.get("resource"), status=response.get("statusCode"))
-        return response
+        return response if init_ms is None else with_init_timing(response, init_ms)
 
     return wrapper

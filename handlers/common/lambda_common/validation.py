@@ -33,14 +33,17 @@ class Fields:
 
     def string(self, name: str, *, required: bool = True, min_length: int = 1,
                max_length: int = 10_000, pattern: re.Pattern[str] | None = None,
-               choices: Iterable[str] | None = None) -> str | None:
+               choices: Iterable[str] | None = None, strip: bool = True) -> str | None:
+        """A string field; ``strip=False`` checks the value exactly as sent (a contract whose
+        pattern forbids surrounding whitespace must not see it silently removed)."""
         if not self._present(name, required):
             return None
         value = self.data[name]
         if not isinstance(value, str):
             self.errors[name] = "must be a string"
             return None
-        value = value.strip()
+        if strip:
+            value = value.strip()
         allowed = list(choices) if choices is not None else None
         if len(value) < min_length:
             self.errors[name] = f"must be at least {min_length} characters"
@@ -92,6 +95,18 @@ class Fields:
             return None
         self.values[name] = value
         return value
+
+    def only(self, *names: str) -> None:
+        """Refuse fields other than ``names`` (a schema with ``additionalProperties: false``)."""
+        for name in self.data:
+            if name not in names:
+                self.errors[str(name)] = "is not an allowed field"
+
+    def no_nulls(self) -> None:
+        """Refuse explicit ``null`` values (a schema whose properties are not nullable)."""
+        for name, value in self.data.items():
+            if value is None:
+                self.errors[str(name)] = "must not be null"
 
     def check(self) -> dict[str, Any]:
         """The cleaned values, or BadRequest naming every invalid field."""

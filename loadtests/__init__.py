@@ -1,0 +1,1 @@
+"""Load tests: one locustfile per system, shared plugin and gates (see loadtests/README.md)."""

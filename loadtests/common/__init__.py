@@ -1,0 +1,1 @@
+"""What every system's locustfile shares: the cold-start split and the gates at test stop."""
