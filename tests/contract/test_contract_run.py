@@ -52,8 +52,11 @@ def test_usage_errors_exit_2_with_one_line() -> None:
 def test_every_reference_system_passes_its_contract_at_the_default_example_count() -> None:
     with start_emulator(REPO_ROOT / "template.yaml") as emulator:
         targets = discover_targets(emulator)
-        assert {t.api_logical_id for t in targets} >= {"GabiYoga/GabiYogaApi"}
+        # Every API the root template serves is tested, each logged in as its fixture user.
+        assert {t.api_logical_id for t in targets} == set(emulator.gateways) >= {
+            "GabiYoga/GabiYogaApi", "GambixStrata/GambixStrataApi"}
         for target in targets:
+            assert target.auth.login or target.auth.cognito, target.api_logical_id
             result = run_contract(emulator, target,
                                   RunOptions(max_examples=DEFAULT_MAX_EXAMPLES, seed=1))
             assert result.passed, "\n".join(
