@@ -45,7 +45,13 @@ def env(name: str) -> str:
 
 def table(env_name: str) -> Any:
     """The DynamoDB Table named by environment variable ``env_name``."""
-    return resource("dynamodb").Table(env(env_name))
+    return _table(env(env_name))
+
+
+@functools.cache
+def _table(name: str) -> Any:
+    # boto3 builds a resource class on every Table(...) (milliseconds): once per name.
+    return resource("dynamodb").Table(name)
 
 
 def is_conditional_failure(error: ClientError) -> bool:
