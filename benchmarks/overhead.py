@@ -5,9 +5,24 @@ Both run in one process against the same moto, in the same run:
 - direct:    handler(event, context) with a prebuilt API Gateway event (no emulator at all)
 - runtime:   Runtime.invoke (execution environment hand-off, JSON marshalling, log lines)
 - gateway:   ApiGateway.handle in-process (routing, event, runtime, response translation)
-- served:    HTTP/1.1 keep-alive GETs from a separate client process over loopback
+- served:    HTTP/1.1 keep-alive GETs over loopback, three ways:
+  * raw socket, separate process: the client sends the request bytes with one ``sendall`` and
+    reads the status line, the headers and ``Content-Length`` bytes of body - about the least
+    work any client does, so the line shows the emulator's cost (plus the kernel's loopback);
+  * ``http.client``, separate process: a typical Python client, whose own request building
+    and ``email.parser`` header parsing add ~0.2-0.3 ms that are the client's, not the
+    emulator's;
+  * ``http.client`` on a thread of this process: the client then competes with the server
+    for this process's GIL (a browser or locust never does).
 
-Usage: python benchmarks/overhead.py [--requests 2000]
+Each path's samples are taken in interleaved blocks of 20 requests (load on a shared
+machine hits all of them alike); ``--runs N`` repeats the whole measurement and reports each
+path's median of the per-run ratios with their spread. Next to latency, each path's CPU
+time in this process per request (``time.process_time``, all threads): for the served lines
+with a client process that is the emulator's own work, whatever the wake-up latency of a
+loaded machine adds to the wall-clock figures.
+
+Usage: python benchmarks/overhead.py [--requests 2000] [--runs 1]
 """
 
 from __future__ import annotations
@@ -18,6 +33,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -35,13 +51,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import timed  # noqa: E402
 
 TEMPLATE = ROOT / "benchmarks" / "apps" / "getitem" / "template.yaml"
-ROUNDS = 10
+#: Requests per path in a row; the paths take turns, so load on a shared machine hits all
+#: of them alike.
+BLOCK = 20
 
-CLIENT = r"""
+# Both clients read one batch size per stdin line and answer with that many samples.
+HTTP_CLIENT = r"""
 import http.client, json, sys, time
 port, path = int(sys.argv[1]), sys.argv[2]
 conn = http.client.HTTPConnection("127.0.0.1", port)
-for line in sys.stdin:  # one batch size per line; answers with that many samples
+for line in sys.stdin:
     samples = []
     for _ in range(int(line)):
         start = time.perf_counter()
@@ -52,6 +71,79 @@ for line in sys.stdin:  # one batch size per line; answers with that many sample
         assert response.status == 200, (response.status, body)
     print(json.dumps(samples), flush=True)
 """
+
+RAW_CLIENT = r"""
+import json, socket, sys, time
+port, path = int(sys.argv[1]), sys.argv[2]
+sock = socket.create_connection(("127.0.0.1", port))
+sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+stream = sock.makefile("rb")
+request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+for line in sys.stdin:
+    samples = []
+    for _ in range(int(line)):
+        start = time.perf_counter()
+        sock.sendall(request)
+        status = stream.readline()
+        length = 0
+        while (header := stream.readline()) not in (b"\r\n", b""):
+            if header[:15].lower() == b"content-length:":
+                length = int(header[15:])
+        body = stream.read(length)
+        samples.append(time.perf_counter() - start)
+        assert status.split()[1] == b"200", (status, body)
+    print(json.dumps(samples), flush=True)
+"""
+
+
+class _ClientProcess:
+    """One of the client scripts above, in its own process on one keep-alive connection."""
+
+    def __init__(self, script: str, port: int, path: str) -> None:
+        self._process = subprocess.Popen([sys.executable, "-c", script, str(port), path],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         text=True)
+
+    def batch(self, count: int) -> list[float]:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(f"{count}\n")
+        self._process.stdin.flush()
+        return [float(x) for x in json.loads(self._process.stdout.readline())]
+
+    def close(self) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait(timeout=10)
+
+
+class _ClientThread:
+    """``HTTP_CLIENT`` on a thread of the benchmark process (shares the server's GIL)."""
+
+    def __init__(self, port: int, path: str) -> None:
+        import http.client
+
+        self._connection = http.client.HTTPConnection("127.0.0.1", port)
+        self._path = path
+
+    def _one(self) -> float:
+        start = time.perf_counter()
+        self._connection.request("GET", self._path)
+        response = self._connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - start
+        assert response.status == 200, (response.status, body)
+        return elapsed
+
+    def batch(self, count: int) -> list[float]:
+        samples: list[float] = []
+        thread = threading.Thread(target=lambda: samples.extend(
+            self._one() for _ in range(count)))
+        thread.start()
+        thread.join()
+        return samples
+
+    def close(self) -> None:
+        self._connection.close()
 
 
 class _DirectContext:
@@ -78,10 +170,60 @@ def _direct_handler(emulator: Emulator) -> Callable[[dict[str, Any], Any], Any]:
     return app.handler  # type: ignore[no-any-return]
 
 
+def _measure(paths: dict[str, Callable[[int], list[float]]], n: int,
+             warmup: int) -> dict[str, dict[str, float]]:
+    """Latency per path, and the CPU time this process spent per request (all threads)."""
+    samples: dict[str, list[float]] = {name: [] for name in paths}
+    cpu = dict.fromkeys(paths, 0.0)
+    for run in paths.values():
+        run(warmup)
+    for _ in range(max(1, n // BLOCK)):
+        for name, run in paths.items():
+            started = time.process_time()
+            samples[name].extend(run(BLOCK))
+            cpu[name] += time.process_time() - started
+    return {name: {**_summary(values), "cpu_ms": cpu[name] / len(values) * 1000}
+            for name, values in samples.items()}
+
+
+def _print_run(rows: dict[str, dict[str, float]]) -> None:
+    base = rows[DIRECT]["median_ms"]
+    base_cpu = rows[DIRECT]["cpu_ms"]
+    print("| path | median ms | p95 ms | ratio to direct | overhead us | "
+          "emulator process CPU ms/request | CPU ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for name, row in rows.items():
+        print(f"| {name} | {row['median_ms']:.3f} | {row['p95_ms']:.3f} | "
+              f"{row['median_ms'] / base:.3f} | {(row['median_ms'] - base) * 1000:.0f} | "
+              f"{row['cpu_ms']:.3f} | {row['cpu_ms'] / base_cpu:.3f} |")
+
+
+def _print_summary(runs: list[dict[str, dict[str, float]]]) -> None:
+    print(f"\nOver {len(runs)} runs: median (min-max) of each run's figures\n")
+    print("| path | median ms | ratio to direct | overhead us | CPU ratio |")
+    print("|---|---|---|---|---|")
+    for name in runs[0]:
+        medians = [run[name]["median_ms"] for run in runs]
+        ratios = [run[name]["median_ms"] / run[DIRECT]["median_ms"] for run in runs]
+        extra = [(run[name]["median_ms"] - run[DIRECT]["median_ms"]) * 1000 for run in runs]
+        cpu = [run[name]["cpu_ms"] / run[DIRECT]["cpu_ms"] for run in runs]
+        print(f"| {name} | {_spread(medians, '.3f')} | {_spread(ratios, '.3f')} | "
+              f"{_spread(extra, '.0f')} | {_spread(cpu, '.3f')} |")
+
+
+def _spread(values: list[float], spec: str) -> str:
+    return (f"{format(statistics.median(values), spec)} ({format(min(values), spec)}-"
+            f"{format(max(values), spec)})")
+
+
+DIRECT = "direct handler call"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=2000, help="samples per path and run")
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=1, help="repeat the whole measurement")
     args = parser.parse_args()
     n, warmup = args.requests, args.warmup
 
@@ -92,6 +234,7 @@ def main() -> int:
         gateway = emulator.gateways["ServerlessRestApi"]
         servers = ServerGroup(emulator, "127.0.0.1", 0)
         servers.start()
+        clients: list[_ClientProcess | _ClientThread] = []
         try:
             port = servers.ports[0]
             staged = HttpRequest(method="GET", path="/Prod/items/42", raw_query="",
@@ -109,43 +252,32 @@ def main() -> int:
             handler = _direct_handler(emulator)
             assert handler(event, context)["statusCode"] == 200
 
-            client = subprocess.Popen([sys.executable, "-c", CLIENT, str(port),
-                                       "/Prod/items/42"], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True)
-
-            def served_batch(count: int) -> list[float]:
-                assert client.stdin is not None and client.stdout is not None
-                client.stdin.write(f"{count}\n")
-                client.stdin.flush()
-                return [float(x) for x in json.loads(client.stdout.readline())]
-
+            raw = _ClientProcess(RAW_CLIENT, port, "/Prod/items/42")
+            remote = _ClientProcess(HTTP_CLIENT, port, "/Prod/items/42")
+            local = _ClientThread(port, "/Prod/items/42")
+            clients.extend((raw, remote, local))
             paths: dict[str, Callable[[int], list[float]]] = {
-                "direct handler call": lambda k: timed(lambda: handler(event, context), k, 0),
+                DIRECT: lambda k: timed(lambda: handler(event, context), k, 0),
                 "runtime.invoke": lambda k: timed(
                     lambda: emulator.runtime.invoke("GetItemFunction", event), k, 0),
                 "gateway in-process": lambda k: timed(lambda: gateway.handle(staged), k, 0),
-                "served over HTTP (keep-alive)": served_batch,
+                "served, raw-socket client process": raw.batch,
+                "served, http.client client process": remote.batch,
+                "served, http.client thread in the server process": local.batch,
             }
-            samples: dict[str, list[float]] = {name: [] for name in paths}
-            for run in paths.values():  # warm-up
-                run(warmup)
-            # Interleaved rounds, so drift on a shared machine hits every path alike.
-            for _ in range(ROUNDS):
-                for name, run in paths.items():
-                    samples[name].extend(run(n // ROUNDS))
-            client.stdin.close()  # type: ignore[union-attr]
-            client.wait(timeout=10)
+            runs = []
+            for index in range(args.runs):
+                rows = _measure(paths, n, warmup if index == 0 else 0)
+                runs.append(rows)
+                print(f"\nRun {index + 1}: GetItem GET, {n} requests per path "
+                      f"in interleaved blocks of {BLOCK}\n")
+                _print_run(rows)
         finally:
+            for client in clients:
+                client.close()
             servers.close()
-
-    rows = {name: _summary(values) for name, values in samples.items()}
-    base = rows["direct handler call"]["median_ms"]
-    print(f"GetItem GET, {n} requests after {warmup} warm-up, medians from one run\n")
-    print("| path | median ms | p95 ms | ratio to direct | overhead ms |")
-    print("|---|---|---|---|---|")
-    for name, row in rows.items():
-        print(f"| {name} | {row['median_ms']:.3f} | {row['p95_ms']:.3f} | "
-              f"{row['median_ms'] / base:.2f} | {row['median_ms'] - base:.3f} |")
+    if len(runs) > 1:
+        _print_summary(runs)
     return 0
 
 

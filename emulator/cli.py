@@ -1,4 +1,4 @@
-"""Command line: ``python -m emulator serve | invoke | generate-event``.
+"""Command line: ``python -m emulator serve | invoke | generate-event | contract | diff``.
 
 Modelled on SAM CLI (``sam local start-api``, ``sam local invoke``,
 ``sam local generate-event``: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/using-sam-cli-local.html)
@@ -19,6 +19,7 @@ from types import FrameType, MappingProxyType
 from typing import Any
 
 from emulator import config
+from emulator.contract import command as contract_command
 from emulator.errors import EmulatorError, FunctionNotFound, TemplateError
 from emulator.events.generate import GENERATORS, generate_event
 
@@ -59,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", action="append", type=Path, default=None, metavar="DIR",
                        help="seed folder (repeatable); default: the template's "
                             "Metadata.Emulator.Seed, else none")
+    serve.add_argument("--validate-responses", action="store_true",
+                       help="check every handler response against the API's OpenAPI contract "
+                            "(openapi-core) and log each violation")
+    serve.add_argument("--strict", action="store_true",
+                       help="with --validate-responses: answer 502 with the violation instead")
     serve.set_defaults(command=_serve)
 
     invoke = commands.add_parser("invoke", help="invoke one function once, like sam local invoke")
@@ -70,6 +76,20 @@ def _parser() -> argparse.ArgumentParser:
                         help="event JSON file, or - for standard input (default: {})")
     invoke.add_argument("--seed", action="append", type=Path, default=None, metavar="DIR")
     invoke.set_defaults(command=_invoke)
+
+    contract = commands.add_parser(
+        "contract", help="fuzz each API against its OpenAPI contract (schemathesis, in-process)")
+    _template_options(contract)
+    contract.add_argument("--seed-dir", dest="seed_dirs", action="append", type=Path,
+                          default=None, metavar="DIR",
+                          help="seed folder (repeatable); default: the template's")
+    contract_command.add_options(contract)
+    contract.set_defaults(command=_contract)
+
+    diff = commands.add_parser(
+        "diff", help="classify the changes between two OpenAPI files (breaking or not)")
+    contract_command.add_diff_options(diff)
+    diff.set_defaults(command=contract_command.run_diff)
 
     generate = commands.add_parser("generate-event", help="print a realistic sample event")
     generate.add_argument("source", choices=sorted(GENERATORS))
@@ -105,6 +125,8 @@ def _serve(args: argparse.Namespace) -> int:
     from emulator.server import ServerGroup
     from emulator.static_sites import StaticSites, site_specs
 
+    if args.strict and not args.validate_responses:
+        raise EmulatorError("--strict needs --validate-responses")
     # Metadata.Emulator.StaticSites: hosted first, so their host:port can fill parameters.
     sites = StaticSites(site_specs(args.template.resolve()), host=args.host)
     try:
@@ -117,6 +139,13 @@ def _serve(args: argparse.Namespace) -> int:
         raise
     emulator.static_sites = sites.urls()
     try:
+        if args.validate_responses:
+            from emulator.contract.response_validation import enable_response_validation
+
+            validated = enable_response_validation(emulator, strict=args.strict)
+            print(f"  Response validation{' (strict)' if args.strict else ''}: "
+                  f"{', '.join(validated) or 'no API has an OpenAPI 3 contract'}",
+                  file=sys.stderr)
         servers = ServerGroup(emulator, args.host, args.port)
     except BaseException:
         emulator.close()
@@ -150,6 +179,10 @@ def _serve(args: argparse.Namespace) -> int:
         emulator.close()
         sites.close()
     return 0
+
+
+def _contract(args: argparse.Namespace) -> int:
+    return contract_command.run(args, _settings(args))
 
 
 def _invoke(args: argparse.Namespace) -> int:

@@ -14,10 +14,8 @@ the log does.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
-import uuid
 from collections.abc import Callable, Sequence
 
 from emulator import gateway_responses
@@ -31,7 +29,8 @@ from emulator.policy.pipeline import PolicyStep, RequestState
 from emulator.policy.responses import GatewayResponseRenderer
 from emulator.responses import MalformedResponse, translate_result
 from emulator.routing import RouteMatch, Router
-from emulator.runtime import CallerTimeout, Runtime, TooManyRequests
+from emulator.runtime import CallerTimeout, InvocationResult, Runtime, TooManyRequests
+from emulator.runtime.core import new_request_id
 from emulator.spec import ApiModel
 from emulator.stack import Stack
 
@@ -40,9 +39,11 @@ logger = logging.getLogger(__name__)
 #: Local-only response header carrying the Init Duration of a cold start, in ms.
 COLD_START_HEADER = "X-Emulator-Cold-Start"
 
+#: Sends a response to the client from another thread (the server's, for served requests).
+LateAnswer = Callable[[HttpResponse], None]
 
-def _new_id() -> str:
-    return str(uuid.uuid4())
+#: (request, match, handler response, request id) -> the response to send.
+ResponseCheck = Callable[[HttpRequest, RouteMatch, HttpResponse, str], HttpResponse]
 
 
 class ApiGateway:
@@ -51,8 +52,11 @@ class ApiGateway:
     def __init__(self, api: ApiModel, runtime: Runtime, stack: Stack, settings: Settings, *,
                  policy: Sequence[PolicyStep] = (),
                  clock: Callable[[], float] = time.time,
-                 id_factory: Callable[[], str] = _new_id) -> None:
+                 id_factory: Callable[[], str] = new_request_id) -> None:
         self.api = api
+        #: ``serve --validate-responses``: sees each handler response (see
+        #: emulator.contract.response_validation) and returns it or a replacement.
+        self.response_check: ResponseCheck | None = None
         self.policy = tuple(policy)
         self._responses = GatewayResponseRenderer(api)
         self.kind = api.kind
@@ -66,33 +70,55 @@ class ApiGateway:
         # "$default" is served at the root; any other stage is the first path segment.
         self._stage_prefix = "" if api.stage == "$default" else "/" + api.stage
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
-        """Answer one request whose ``path`` still carries the stage prefix."""
+    def handle(self, request: HttpRequest,
+               late_answer: LateAnswer | None = None) -> HttpResponse:
+        """Answer one request whose ``path`` still carries the stage prefix.
+
+        A caller passing ``late_answer`` lets a warm Lambda run on its thread: a 502 at the
+        function timeout or a 504 at the integration timeout then goes to ``late_answer``
+        (from the runtime's watchdog) and this call raises
+        :class:`~emulator.runtime.AnsweredAtDeadline` when the handler finally lets go.
+        """
         request_id = self._new_id()
         state = RequestState(request_id=request_id)
+        late: Callable[[GatewayError], None] | None = None
+        if late_answer is not None:
+            def late(error: GatewayError) -> None:
+                late_answer(self._error_response(error, request, state))
         try:
-            response = self._dispatch(request, state)
+            response = self._dispatch(request, state, late)
         except GatewayError as error:
-            logger.info("%s %s %s -> %d gateway response %s", request_id, request.method,
-                        request.path, error.status, error.response_type)
-            response = self._responses.render(error, request=request, request_id=request_id,
-                                              state=state)
+            return self._error_response(error, request, state)
+        response = _add_headers(response, ((gateway_responses.LAYER_HEADER, state.layer),))
         return self._with_request_headers(response, request_id)
 
-    def _dispatch(self, request: HttpRequest, state: RequestState) -> HttpResponse:
+    def _error_response(self, error: GatewayError, request: HttpRequest,
+                        state: RequestState) -> HttpResponse:
+        request_id = state.request_id
+        logger.info("%s %s %s -> %d gateway response %s", request_id, request.method,
+                    request.path, error.status, error.response_type)
+        response = self._responses.render(error, request=request, request_id=request_id,
+                                          state=state)
+        layer = gateway_responses.layer_of(error.response_type)
+        response = _add_headers(response, ((gateway_responses.LAYER_HEADER, layer),))
+        return self._with_request_headers(response, request_id)
+
+    def _dispatch(self, request: HttpRequest, state: RequestState,
+                  late: Callable[[GatewayError], None] | None) -> HttpResponse:
         if len(request.body) > MAX_REQUEST_BYTES:
             raise gateway_responses.request_too_large(self.kind)
         request = self._strip_stage(request)
         if self.api.cors is not None:
             preflight = preflight_response(self.api.cors, request)
             if preflight is not None:
+                state.layer = "cors"
                 return preflight
         match = self._router.match(request.method, request.path)
         if match is None:
             raise gateway_responses.missing_route(self.kind)
         for step in self.policy:
             step.check(request, match, state)
-        response = self._integrate(request, match, state)
+        response = self._integrate(request, match, state, late)
         if self.api.cors is not None:
             response = apply_cors(self.api.cors, request, response)
         return response
@@ -103,13 +129,13 @@ class ApiGateway:
         path = request.path
         prefix = self._stage_prefix
         if path == prefix:
-            return dataclasses.replace(request, path="/")
+            return _with_path(request, "/")
         if not path.startswith(prefix + "/"):
             raise gateway_responses.unknown_stage(self.kind)
-        return dataclasses.replace(request, path=path[len(prefix):])
+        return _with_path(request, path[len(prefix):])
 
-    def _integrate(self, request: HttpRequest, match: RouteMatch,
-                   state: RequestState) -> HttpResponse:
+    def _integrate(self, request: HttpRequest, match: RouteMatch, state: RequestState,
+                   late: Callable[[GatewayError], None] | None) -> HttpResponse:
         request_id = state.request_id
         operation = match.operation
         integration = operation.integration
@@ -118,6 +144,7 @@ class ApiGateway:
                          operation.route_key)
             raise gateway_responses.api_configuration_error(self.kind)
         if integration.type == "mock":
+            state.layer = "mock"
             return mock_response(operation, request)
         if integration.type != "aws_proxy" or integration.function_arn is None:
             logger.error("%s %s: integration type %r is not emulated (only aws_proxy and mock)",
@@ -135,23 +162,31 @@ class ApiGateway:
                             time_epoch_ms=int(self._clock() * 1000),
                             account_id=self._settings.account_id,
                             authorizer=state.authorizer, api_key=api_key)
+        def failure(outcome: CallerTimeout | InvocationResult) -> GatewayError:
+            if isinstance(outcome, CallerTimeout):
+                logger.error("%s %s: integration timed out after %d ms", request_id,
+                             operation.route_key, integration.timeout_ms)
+                return gateway_responses.integration_timeout(self.kind)
+            assert outcome.error is not None
+            logger.error("%s %s: Lambda execution failed: %s: %s", request_id,
+                         operation.route_key, outcome.error.errorType,
+                         outcome.error.errorMessage)
+            return gateway_responses.integration_failure(self.kind)
+
+        answer_late = None if late is None else (lambda outcome: late(failure(outcome)))
         try:
             result = self._runtime.invoke(function.logical_id, event,
                                           caller_timeout_s=integration.timeout_ms / 1000,
-                                          event_owned=True)
-        except CallerTimeout:
-            logger.error("%s %s: integration timed out after %d ms", request_id,
-                         operation.route_key, integration.timeout_ms)
-            raise gateway_responses.integration_timeout(self.kind) from None
+                                          event_owned=True, late_answer=answer_late)
+        except CallerTimeout as exc:
+            raise failure(exc) from None
         except TooManyRequests:
             logger.error("%s %s: Lambda throttled %s (reserved concurrency reached)",
                          request_id, operation.route_key, function.name)
             raise gateway_responses.internal_error(self.kind) from None
 
         if result.error is not None:
-            logger.error("%s %s: Lambda execution failed: %s: %s", request_id,
-                         operation.route_key, result.error.errorType, result.error.errorMessage)
-            raise gateway_responses.integration_failure(self.kind)
+            raise failure(result)
         try:
             response = translate_result(result.payload, api=self.api,
                                         payload_format_version=integration.payload_format_version,
@@ -161,6 +196,11 @@ class ApiGateway:
                          "Malformed Lambda proxy response: %s", request_id,
                          operation.route_key, exc)
             raise gateway_responses.integration_failure(self.kind) from None
+        if self.response_check is not None:
+            checked = self.response_check(request, match, response, request_id)
+            if checked is not response:
+                state.layer = "response-validator"
+            response = checked
         if result.cold_start and result.init_duration_ms is not None:
             response = _add_headers(response,
                                     ((COLD_START_HEADER, f"{result.init_duration_ms:.2f}"),))
@@ -177,9 +217,15 @@ class ApiGateway:
         return _add_headers(response, extra)
 
 
+# Plain constructor calls: dataclasses.replace re-inspects the fields on every call.
+def _with_path(request: HttpRequest, path: str) -> HttpRequest:
+    return HttpRequest(request.method, path, request.raw_query, request.headers, request.body,
+                       request.source_ip, request.host, request.protocol)
+
+
 def _add_headers(response: HttpResponse,
                  extra: tuple[tuple[str, str], ...]) -> HttpResponse:
-    return dataclasses.replace(response, headers=response.headers + extra)
+    return HttpResponse(response.status, response.headers + extra, response.body)
 
 
 def _apigw_id(request_id: str) -> str:

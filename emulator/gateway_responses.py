@@ -75,6 +75,40 @@ RESPONSE_TYPE_STATUS: Mapping[str, int | None] = MappingProxyType({
 UNKNOWN_STAGE = "UNKNOWN_STAGE"
 
 
+#: Local-only response header naming the layer that produced a response: the handler
+#: (``handler``) or the gateway step that answered itself. AWS sends no such header; it lets
+#: contract runs and humans tell a validator 400 from a handler 400 without reading logs.
+LAYER_HEADER = "X-Emulator-Layer"
+HANDLER_LAYER = "handler"
+_LAYERS: Mapping[str, str] = MappingProxyType({
+    "BAD_REQUEST_PARAMETERS": "validator",
+    "BAD_REQUEST_BODY": "validator",
+    "UNSUPPORTED_MEDIA_TYPE": "validator",
+    "UNAUTHORIZED": "authorizer",
+    "ACCESS_DENIED": "authorizer",
+    "AUTHORIZER_FAILURE": "authorizer",
+    "AUTHORIZER_CONFIGURATION_ERROR": "authorizer",
+    "EXPIRED_TOKEN": "authorizer",
+    "INVALID_SIGNATURE": "authorizer",
+    "INVALID_API_KEY": "api-key",
+    "THROTTLED": "throttle",
+    "QUOTA_EXCEEDED": "throttle",
+    "MISSING_AUTHENTICATION_TOKEN": "no-route",
+    "RESOURCE_NOT_FOUND": "no-route",
+    UNKNOWN_STAGE: "no-route",
+    "INTEGRATION_FAILURE": "integration",
+    "INTEGRATION_TIMEOUT": "integration",
+    "API_CONFIGURATION_ERROR": "integration",
+    "REQUEST_TOO_LARGE": "request-limits",
+    "WAF_FILTERED": "waf",
+})
+
+
+def layer_of(response_type: str) -> str:
+    """The :data:`LAYER_HEADER` value for a gateway response of ``response_type``."""
+    return _LAYERS.get(response_type, "gateway")
+
+
 class RequestValidationError(GatewayError):
     """A request validator rejection; carries ``$context.error.validationErrorString``.
 

@@ -28,7 +28,8 @@ from typing import Any, Literal
 ApiKind = Literal["REST", "HTTP"]
 
 
-def _frozen_map() -> Mapping[str, Any]:
+def empty_frozen_map() -> Mapping[str, Any]:
+    """A read-only empty mapping: the default of frozen dataclasses' mapping fields."""
     return MappingProxyType({})
 
 
@@ -39,7 +40,7 @@ class PhysicalResource:
     logical_id: str
     type: str
     physical_id: str
-    attributes: Mapping[str, Any] = field(default_factory=_frozen_map)
+    attributes: Mapping[str, Any] = field(default_factory=empty_frozen_map)
     #: False when the emulator does not emulate this type (it still gets a stable id).
     emulated: bool = True
 
@@ -59,7 +60,7 @@ class FunctionConfig:
     layer_paths: tuple[Path, ...] = ()
     timeout_s: float = 3.0
     memory_mb: int = 128
-    environment: Mapping[str, str] = field(default_factory=_frozen_map)
+    environment: Mapping[str, str] = field(default_factory=empty_frozen_map)
     architectures: tuple[str, ...] = ("x86_64",)
     reserved_concurrency: int | None = None
 
@@ -79,12 +80,12 @@ class ApiConfig:
     kind: ApiKind
     stage: str  # "Prod", "$default", ...
     definition: Mapping[str, Any]
-    stage_variables: Mapping[str, str] = field(default_factory=_frozen_map)
+    stage_variables: Mapping[str, str] = field(default_factory=empty_frozen_map)
     binary_media_types: tuple[str, ...] = ()
     #: HTTP API ``CorsConfiguration`` (AllowOrigins, AllowMethods...), if set on the resource.
     cors_configuration: Mapping[str, Any] | None = None
     #: The Stage resource's properties (MethodSettings, DefaultRouteSettings...), resolved.
-    stage_properties: Mapping[str, Any] = field(default_factory=_frozen_map)
+    stage_properties: Mapping[str, Any] = field(default_factory=empty_frozen_map)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class Stack:
     #: SAM CLI's stack path: "" for the root stack, "Child", "Child/Grandchild"...
     path: str = ""
     #: Nested stacks created by this stack, by the logical id of their resource.
-    children: Mapping[str, Stack] = field(default_factory=_frozen_map)
+    children: Mapping[str, Stack] = field(default_factory=empty_frozen_map)
 
     def walk(self) -> Iterator[Stack]:
         """This stack, then every nested stack, depth first in creation order."""

@@ -14,18 +14,13 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
-from emulator.stack import PhysicalResource
+from emulator.stack import PhysicalResource, empty_frozen_map
 
 logger = logging.getLogger(__name__)
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
-
-
-def _frozen_map() -> Mapping[str, Any]:
-    return MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -36,7 +31,7 @@ class Resource:
     type: str
     properties: Mapping[str, Any]
     depends_on: tuple[str, ...]
-    metadata: Mapping[str, Any] = field(default_factory=_frozen_map)
+    metadata: Mapping[str, Any] = field(default_factory=empty_frozen_map)
 
 
 #: Creates the nested stack an ``AWS::CloudFormation::Stack`` resource of the template stands
@@ -61,7 +56,7 @@ class Template:
     warnings: tuple[str, ...] = ()
     #: Declared ``Type`` of each parameter ("String", "CommaDelimitedList"...): ``Ref``
     #: returns a list for the list types.
-    parameter_types: Mapping[str, str] = field(default_factory=_frozen_map)
+    parameter_types: Mapping[str, str] = field(default_factory=empty_frozen_map)
     #: Seed folders named by the template's ``Metadata.Emulator.Seed`` (a path or a list,
     #: relative to the template's folder); CloudFormation ignores Metadata it does not know.
     seed_dirs: tuple[Path, ...] = ()

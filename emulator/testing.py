@@ -12,6 +12,15 @@ Requests take the same path through the gateway as over HTTP (WSGI in-process, t
 werkzeug's test client), and handlers' boto3 calls hit the same moto state as
 ``emulator.aws.client(...)``. The pytest fixture ``emulator`` (see
 :func:`emulator_fixture`) builds one from a template path per test module.
+
+Contract tests of the user's own spec (schemathesis, in-process, with the system's
+credentials)::
+
+    schema = contract_schema("openapi/x.yaml")
+
+    @schema.parametrize()
+    def test_api_keeps_its_contract(case):
+        case.call_and_validate()
 """
 
 from __future__ import annotations
@@ -113,3 +122,13 @@ def start_emulator(template: Path | str, *, settings: Settings | None = None,
         yield emulator
     finally:
         emulator.close()
+
+
+def contract_schema(spec: str | Path, **kwargs: Any) -> Any:
+    """A schemathesis lazy schema for ``spec`` against the template's emulator (see
+    :func:`emulator.contract.pytest_plugin.contract_schema`; schemathesis loads only here)."""
+    import sys
+
+    from emulator.contract.pytest_plugin import contract_schema as build
+
+    return build(spec, caller_globals=sys._getframe(1).f_globals, **kwargs)

@@ -46,13 +46,15 @@ class Dispatcher:
         self._default = default
         self._management = management
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest,
+                 late_answer: Callable[[HttpResponse], None] | None = None) -> HttpResponse:
+        """The answer to ``request``; ``late_answer`` as in :meth:`ApiGateway.handle`."""
         if request.path.startswith(MANAGEMENT_PREFIX):
             return self._management(request)
         gateway = self._gateway_for(request.host)
         if gateway is None:
             return json_response(404, {"message": "No API is served on this port"})
-        return gateway.handle(request)
+        return gateway.handle(request, late_answer)
 
     def _gateway_for(self, host: str) -> ApiGateway | None:
         label = host.split(".", 1)[0]

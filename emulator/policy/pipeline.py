@@ -44,6 +44,9 @@ class RequestState:
     api_key_id: str | None = None
     #: ``usageIdentifierKey`` returned by a Lambda authorizer (API key source AUTHORIZER).
     usage_identifier_key: str | None = None
+    #: Who answered when no step rejected: ``handler``, ``mock`` or ``cors`` (the
+    #: local-only ``X-Emulator-Layer`` header; gateway rejections name their own layer).
+    layer: str = "handler"
 
 
 class PolicyStep(Protocol):

@@ -21,6 +21,7 @@ from __future__ import annotations
 from .context import LambdaContext
 from .core import Runtime
 from .models import (
+    AnsweredAtDeadline,
     CallerTimeout,
     FunctionStats,
     InvalidRequestContent,
@@ -31,6 +32,7 @@ from .models import (
 )
 
 __all__ = [
+    "AnsweredAtDeadline",
     "CallerTimeout",
     "FunctionStats",
     "InvalidRequestContent",

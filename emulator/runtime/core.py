@@ -9,6 +9,14 @@ when the caller's own limit (the integration's ``timeoutInMillis``) comes first 
 function then keeps running in its environment until it ends or times out, as it does on
 AWS. Durations, ``Init Duration`` and ``get_remaining_time_in_millis`` use the injected
 clock; waiting uses real time.
+
+A caller that can be answered from another thread (the served path: it passes
+``late_answer``) has a warm invocation run on its own thread instead of the environment's,
+saving two thread switches per request (~0.1-0.2 ms on a busy 2-core machine). The
+runtime's :class:`~.watchdog.Watchdog` then keeps every timeout rule: at the caller's
+deadline it answers ``CallerTimeout`` through ``late_answer`` while the function runs on, at
+the function's ``Timeout`` it ends the invocation, discards the environment and answers the
+timed-out result, and the late-returning caller gets :class:`AnsweredAtDeadline`.
 """
 
 from __future__ import annotations
@@ -27,20 +35,30 @@ from ..errors import FunctionNotFound
 from ..stack import FunctionConfig
 from . import hooks, logs
 from .environ import function_environment
-from .environment import PENDING, ExecutionEnvironment, Finished, Job
+from .environment import DONE, PENDING, ExecutionEnvironment, Finished, Job
 from .isolation import local_roots
 from .marshal import copy_event
 from .memory import shared_probe
-from .models import CallerTimeout, FunctionStats, InvocationResult, RuntimeShutDown
+from .models import (
+    AnsweredAtDeadline,
+    CallerTimeout,
+    FunctionStats,
+    InvocationResult,
+    RuntimeShutDown,
+)
 from .pool import FunctionPool
 from .sandbox import SandboxState
 from .timeouts import INIT_TIMEOUT_S, acquire_until, arm
+from .watchdog import Watchdog
 
 logger = logging.getLogger(__name__)
 
 _INF = float("inf")
 #: While a caller-abandoned cold invocation is still in INIT, its watchdog looks this often.
 _INIT_POLL_S = 0.05
+
+#: What a caller answered at a deadline receives: the caller timeout, or the timed-out result.
+LateAnswer = Callable[[CallerTimeout | InvocationResult], None]
 
 
 #: A private generator: ids need to be unique, not secret, and uuid4's urandom call costs
@@ -49,7 +67,7 @@ _INIT_POLL_S = 0.05
 _ids = random.Random()
 
 
-def _new_request_id() -> str:
+def new_request_id() -> str:
     """A random (version 4) UUID string, like Lambda's request ids."""
     value = (_ids.getrandbits(128) & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (
         0x8000 << 48)
@@ -67,7 +85,7 @@ class Runtime:
     def __init__(self, functions: Mapping[str, FunctionConfig], settings: Settings, *,
                  extra_environment: Mapping[str, str] | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 request_id_factory: Callable[[], str] = _new_request_id,
+                 request_id_factory: Callable[[], str] = new_request_id,
                  wall_clock: Callable[[], float] = time.time,
                  instance_id_factory: Callable[[], str] = _new_instance_id) -> None:
         self._settings = settings
@@ -79,6 +97,7 @@ class Runtime:
         self._timers: set[threading.Timer] = set()
         self._timers_lock = threading.Lock()
         self._closed = False
+        self._watchdog = Watchdog()
         self._pools: dict[str, FunctionPool] = {}
         for logical_id, function in functions.items():
             variables = function_environment(function, region=settings.region,
@@ -97,12 +116,18 @@ class Runtime:
     # -- public API ----------------------------------------------------------------------
 
     def invoke(self, logical_id: str, event: Any, *, caller_timeout_s: float | None = None,
-               request_id: str | None = None, event_owned: bool = False) -> InvocationResult:
+               request_id: str | None = None, event_owned: bool = False,
+               late_answer: LateAnswer | None = None) -> InvocationResult:
         """Invoke a function synchronously and return what Lambda would.
 
         The handler gets its own copy of ``event``, as if parsed from the Invoke payload,
         unless ``event_owned``: the caller built this plain-JSON event for this invocation
         alone and never reads it again (the gateway's events), so it is handed over as is.
+
+        With ``late_answer`` a warm invocation runs on the calling thread; if a deadline
+        passes first, ``late_answer`` gets (on the watchdog's thread) what this call would
+        have returned or raised at that moment, and this call raises
+        :class:`AnsweredAtDeadline` once the handler is done with the thread.
         """
         pool = self._pools.get(logical_id)
         if pool is None:
@@ -114,6 +139,8 @@ class Runtime:
         submitted = time.monotonic()
         environment, cold = pool.acquire()
         job = Job(rid, payload, cold=cold, submitted=submitted)
+        if late_answer is not None and not cold:
+            return self._run_here(environment, job, caller_timeout_s, late_answer)
         environment.submit(job)
         return self._await(environment, job, caller_timeout_s)
 
@@ -130,6 +157,7 @@ class Runtime:
             timers, self._timers = self._timers, set()
         for timer in timers:
             timer.cancel()
+        self._watchdog.close()
         stopped: list[ExecutionEnvironment] = []
         for pool in self._pools.values():
             stopped.extend(pool.close())
@@ -155,6 +183,40 @@ class Runtime:
                                            finished=finished, function_logger=function_logger)
         environment.start()
         return environment
+
+    def _run_here(self, environment: ExecutionEnvironment, job: Job,
+                  caller_timeout_s: float | None, late_answer: LateAnswer) -> InvocationResult:
+        handler_deadline = job.submitted + environment.function.timeout_s
+        caller_deadline = _INF if caller_timeout_s is None else job.submitted + caller_timeout_s
+
+        def end_abandoned() -> None:
+            environment.expire(job)
+
+        def at_deadline() -> None:
+            if time.monotonic() < handler_deadline:  # the caller's deadline came first
+                with job.lock:
+                    if job.state != PENDING:
+                        return
+                    job.abandoned = True
+                late_answer(CallerTimeout(environment.function.name, job.request_id,
+                                          caller_timeout_s or 0.0))
+                self._watchdog.arm(handler_deadline, end_abandoned)
+                return
+            result = environment.expire(job)
+            if result is not None and not job.abandoned:
+                late_answer(result)
+
+        alarm = self._watchdog.arm(min(handler_deadline, caller_deadline), at_deadline)
+        try:
+            environment.run_here(job)
+        finally:
+            alarm.cancel()
+        with job.lock:
+            answered = job.abandoned or job.state != DONE
+        if answered:
+            raise AnsweredAtDeadline(job.request_id)
+        assert job.result is not None
+        return job.result
 
     def _await(self, environment: ExecutionEnvironment, job: Job,
                caller_timeout_s: float | None) -> InvocationResult:

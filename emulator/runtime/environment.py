@@ -17,7 +17,9 @@ awslambdaric's ``bootstrap.py`` does inside it:
   ``sys.exit()`` in a handler kills the runtime: ``Runtime.ExitError``, environment discarded.
 
 The worker thread is long-lived: the caller hands it a :class:`Job` through a queue and
-waits on a lock, which keeps the warm path to two thread switches.
+waits on a lock, which keeps the warm path to two thread switches. A warm invocation may
+instead run on the caller's own thread (:meth:`ExecutionEnvironment.run_here`, no switch),
+when the caller can be answered by the runtime's watchdog at a deadline.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ class Job:
 
     __slots__ = ("request_id", "event", "cold", "submitted", "state", "lock", "done",
                  "init_done", "result", "init_output", "output", "init_duration_ms",
-                 "handler_started", "handler_started_real", "timer")
+                 "handler_started", "handler_started_real", "timer", "thread_ident",
+                 "abandoned")
 
     def __init__(self, request_id: str, event: Any, *, cold: bool, submitted: float) -> None:
         self.request_id = request_id
@@ -78,6 +81,10 @@ class Job:
         self.handler_started: float | None = None
         self.handler_started_real: float | None = None
         self.timer: threading.Timer | None = None
+        #: The thread running the job when it is not the environment's own (run_here).
+        self.thread_ident: int | None = None
+        #: Set (under ``lock``, while PENDING) when the caller was answered at its deadline.
+        self.abandoned = False
 
 
 def fault_from_exception(exc: BaseException, request_id: str) -> InvocationError:
@@ -148,9 +155,11 @@ class ExecutionEnvironment:
                 return None
             job.state = TIMED_OUT
             self.discarded = True
-            ident = self.thread.ident
+            ident = job.thread_ident if job.thread_ident is not None else self.thread.ident
             if ident is not None:
                 interrupt_thread(ident)
+        if job.thread_ident is not None:
+            self._inbox.put(None)  # the idle worker thread goes with its environment
         timeout_s = self.function.timeout_s
         started = job.handler_started
         duration_ms = ((self.clock() - started) * 1000.0 if started is not None
@@ -166,6 +175,23 @@ class ExecutionEnvironment:
         self._finished(self, result, True, True)
         job.result = result
         return result
+
+    def run_here(self, job: Job) -> None:
+        """Run a warm ``job`` on the calling thread, inside this environment's sandbox.
+
+        A timeout interrupts the calling thread (``job.thread_ident``) as it would the
+        environment's own; the :class:`SandboxKilled` it raises ends here.
+        """
+        job.thread_ident = threading.get_ident()
+        previous = current.sandbox
+        current.sandbox = self.sandbox
+        try:
+            self._run(job)
+        except SandboxKilled:
+            logger.debug("%s: request %s stopped at its timeout", self.function.name,
+                         job.request_id)
+        finally:
+            current.sandbox = previous
 
     # -- sandbox thread ----------------------------------------------------------------
 

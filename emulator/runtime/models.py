@@ -100,6 +100,15 @@ class CallerTimeout(EmulatorError):
                          f"after {after_s:.2f} s")
 
 
+class AnsweredAtDeadline(EmulatorError):
+    """A deadline passed while the invocation ran on the caller's thread: the caller's
+    ``late_answer`` callback has answered (or is answering) on the watchdog's thread."""
+
+    def __init__(self, request_id: str) -> None:
+        self.request_id = request_id
+        super().__init__(f"request {request_id} was answered at its deadline")
+
+
 class TooManyRequests(EmulatorError):
     """Lambda's throttle: the function's reserved concurrency is all in use."""
 

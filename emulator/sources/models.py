@@ -11,18 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from emulator.sources.patterns import Pattern
 from emulator.sources.schedule_expr import Schedule
-from emulator.stack import FunctionConfig
+from emulator.stack import FunctionConfig, empty_frozen_map
 
 logger = logging.getLogger(__name__)
-
-
-def _frozen_map() -> Mapping[str, Any]:
-    return MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,7 @@ class ScheduleSource:
     schedule: Schedule
     enabled: bool = True
     #: Rule targets' ``Input``/``InputPath``/``InputTransformer`` or the Scheduler's Input.
-    target: Mapping[str, Any] = field(default_factory=_frozen_map)
+    target: Mapping[str, Any] = field(default_factory=empty_frozen_map)
     kind: str = "schedule"
 
 
@@ -84,7 +79,7 @@ class RuleTarget:
     bus: str
     pattern: Pattern
     enabled: bool = True
-    target: Mapping[str, Any] = field(default_factory=_frozen_map)
+    target: Mapping[str, Any] = field(default_factory=empty_frozen_map)
 
 
 @dataclass(frozen=True)

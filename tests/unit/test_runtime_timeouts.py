@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 
 from emulator.config import Settings
-from emulator.runtime import CallerTimeout, InvocationResult, Runtime, TooManyRequests
+from emulator.runtime import (
+    AnsweredAtDeadline,
+    CallerTimeout,
+    InvocationResult,
+    Runtime,
+    TooManyRequests,
+)
 from emulator.stack import FunctionConfig
 
 APPS = Path(__file__).parent / "runtime_apps"
@@ -155,3 +161,92 @@ def test_reserved_concurrency_of_zero_throttles_every_invocation(
     with pytest.raises(TooManyRequests):
         runtime.invoke("S", {})
     assert runtime.stats()["S"].invocations == 0
+
+
+class LateAnswers:
+    """Collects what the watchdog answers, with when, as the server's late answer does."""
+
+    def __init__(self) -> None:
+        self.answers: list[tuple[float, Any]] = []
+        self.threads: list[str] = []
+
+    def __call__(self, outcome: Any) -> None:
+        self.answers.append((time.monotonic(), outcome))
+        self.threads.append(threading.current_thread().name)
+
+
+def warm(runtime: Runtime, logical_id: str) -> None:
+    assert runtime.invoke(logical_id, {"sleep": 0}).error is None
+
+
+def test_a_warm_invocation_with_a_late_answer_runs_on_the_calling_thread(
+        make_runtime: Callable[..., Runtime]) -> None:
+    runtime = make_runtime(function("W", "whoami", timeout_s=2.0))
+    assert runtime.invoke("W", {}).payload.startswith("lambda:")
+    late = LateAnswers()
+    result = runtime.invoke("W", {}, late_answer=late)
+    assert result.error is None and not result.cold_start
+    assert result.payload == threading.current_thread().name
+    assert late.answers == []
+    assert runtime.invoke("W", {}).payload.startswith("lambda:"), "the environment is reused"
+    assert runtime.stats()["W"].environments == 1
+
+
+def test_a_cold_invocation_with_a_late_answer_still_initialises_on_its_own_thread(
+        make_runtime: Callable[..., Runtime]) -> None:
+    fn = function("S", "sleeper", timeout_s=2.0)
+    runtime = make_runtime(fn)
+    result = runtime.invoke("S", {"sleep": 0}, late_answer=LateAnswers())
+    assert result.cold_start and result.error is None
+    assert len(sandbox_threads(fn.name)) == 1
+
+
+def test_the_function_timeout_answers_late_at_the_timeout_and_discards_the_environment(
+        make_runtime: Callable[..., Runtime]) -> None:
+    fn = function("S", "sleeper", timeout_s=0.2)
+    runtime = make_runtime(fn)
+    warm(runtime, "S")
+    late = LateAnswers()
+    began = time.monotonic()
+    with pytest.raises(AnsweredAtDeadline):
+        runtime.invoke("S", {"sleep": 5}, late_answer=late)
+    assert time.monotonic() - began < 1.0, "the handler was stopped at its timeout"
+    [(answered_at, result)] = late.answers
+    assert 0.19 <= answered_at - began < 0.6
+    assert late.threads == ["lambda:watchdog"]
+    assert isinstance(result, InvocationResult) and result.timed_out
+    assert result.error is not None and result.error.errorType == "Sandbox.Timedout"
+    assert "Task timed out after 0.20 seconds" in result.log
+    stats = runtime.stats()["S"]
+    assert (stats.timeouts, stats.environments) == (1, 0)
+    assert wait_for(lambda: not sandbox_threads(fn.name)), "the idle worker thread ended too"
+    assert runtime.invoke("S", {"sleep": 0}).cold_start
+
+
+def test_the_caller_timeout_answers_late_while_the_function_runs_on_in_its_environment(
+        make_runtime: Callable[..., Runtime]) -> None:
+    runtime = make_runtime(function("S", "sleeper", timeout_s=3.0))
+    warm(runtime, "S")
+    late = LateAnswers()
+    began = time.monotonic()
+    with pytest.raises(AnsweredAtDeadline):
+        runtime.invoke("S", {"sleep": 0.4}, caller_timeout_s=0.1, late_answer=late)
+    assert time.monotonic() - began >= 0.4, "the function ran to its end"
+    [(answered_at, outcome)] = late.answers
+    assert 0.09 <= answered_at - began < 0.35
+    assert isinstance(outcome, CallerTimeout)
+    stats = runtime.stats()["S"]
+    assert (stats.idle_environments, stats.errors, stats.timeouts) == (1, 0, 0)
+    assert not runtime.invoke("S", {"sleep": 0}).cold_start
+
+
+def test_a_function_the_caller_gave_up_on_still_times_out_and_is_answered_once(
+        make_runtime: Callable[..., Runtime]) -> None:
+    runtime = make_runtime(function("S", "sleeper", timeout_s=0.3))
+    warm(runtime, "S")
+    late = LateAnswers()
+    with pytest.raises(AnsweredAtDeadline):
+        runtime.invoke("S", {"sleep": 5}, caller_timeout_s=0.05, late_answer=late)
+    assert [type(outcome) for _, outcome in late.answers] == [CallerTimeout]
+    stats = runtime.stats()["S"]
+    assert (stats.timeouts, stats.errors, stats.environments) == (1, 1, 0)

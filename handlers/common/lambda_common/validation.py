@@ -14,6 +14,11 @@ from typing import Any
 from .http import BadRequest
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The blanks a JSON Schema / ECMAScript ``\s`` matches (what an OpenAPI ``pattern: "\\S"``
+# means). Python's bare ``str.strip()`` also drops control characters such as U+001E and
+# U+0085, which the contract counts as content: a value the spec allows was refused.
+BLANKS = (" \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+          "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
 
 
 class Fields:
@@ -25,9 +30,14 @@ class Fields:
         self.errors: dict[str, str] = {}
 
     def _present(self, name: str, required: bool) -> bool:
-        if name not in self.data or self.data[name] is None:
+        if name not in self.data:
             if required:
                 self.errors[name] = "required"
+            return False
+        if self.data[name] is None:
+            # No field of the contract is nullable: an explicit null is invalid input,
+            # not "absent" (it used to slip through and be stored as null).
+            self.errors[name] = "required" if required else "must not be null"
             return False
         return True
 
@@ -42,12 +52,15 @@ class Fields:
         if not isinstance(value, str):
             self.errors[name] = "must be a string"
             return None
+        # The upper limit applies to what was sent (the contract's maxLength), the lower one
+        # to the text without surrounding blanks: stripping first let over-long input in.
+        sent_length = len(value)
         if strip:
-            value = value.strip()
+            value = value.strip(BLANKS)
         allowed = list(choices) if choices is not None else None
         if len(value) < min_length:
             self.errors[name] = f"must be at least {min_length} characters"
-        elif len(value) > max_length:
+        elif sent_length > max_length:
             self.errors[name] = f"must be at most {max_length} characters"
         elif pattern is not None and not pattern.match(value):
             self.errors[name] = "has an invalid format"

@@ -53,8 +53,9 @@ def _post_fields(event: Event) -> dict[str, Any]:
     fields.string("title", max_length=200)
     fields.string("body", max_length=50_000)
     values = fields.check()
-    tags = data.get("tags")
-    if tags is not None:
+    if "tags" in data:
+        tags = data["tags"]
+        # null is not a list: the contract's tags are never nullable.
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise BadRequest("Invalid request", errors={"tags": "must be a list of strings"})
         values["tags"] = tags

@@ -2,7 +2,6 @@ import json
 import os
 
 import boto3
-
 import helper
 
 
