@@ -25,10 +25,32 @@ class ServeError(RuntimeError):
     """``serve`` exited or did not answer in time."""
 
 
+#: ``serve`` binds one port per API, counting up from ``--port``: room for that many APIs.
+API_PORT_SPAN = 8
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port_block(count: int = API_PORT_SPAN) -> int:
+    """A port ``p`` with ``p .. p+count-1`` all free now (``serve --port p`` for ``count`` APIs)."""
+    for _ in range(100):
+        base = free_port()
+        if base + count <= 65536 and all(_is_free(p) for p in range(base + 1, base + count)):
+            return base
+    raise ServeError(f"no {count} consecutive free loopback ports found")
 
 
 @dataclass
@@ -49,18 +71,26 @@ class Served:
         return {api["logical_id"]: api["base_url"] for api in self.info["apis"]}
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> int:
+    """SIGTERM (``serve`` shuts down cleanly), SIGKILL after 15 s; the exit status."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
 
 
 def start(template: Path, log_path: Path, *extra: str, timeout_s: float = 120) -> Served:
     """Start ``serve`` for ``template`` and return once ``/_emulator/info`` answers."""
-    port, aws_port = free_port(), free_port()
+    port, aws_port = free_port_block(), free_port()
+    while port <= aws_port < port + API_PORT_SPAN:
+        aws_port = free_port()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "emulator", "serve", "--template", str(template),

@@ -36,7 +36,8 @@ Limitations, honestly: outside a window an environment's modules are not in
 class, ``importlib.reload``, ``inspect.getmodule``) does not find them; while a window is
 open its modules and directories are visible process-wide, and windows of different
 environments run one at a time (concurrent cold starts are serialised; a module-level
-``time.sleep`` holds the others up); a module another thread imports under a local name
+``time.sleep`` holds the others up - the time an environment queues is left out of its
+Init Duration, as each would initialize on its own on AWS); a module another thread imports under a local name
 while a window is open may end up in that environment's table; a timeout that lands while
 a window is being closed (microseconds, at the end of an import) can leave that
 environment's modules in ``sys.modules``.
@@ -53,6 +54,7 @@ import site
 import sys
 import sysconfig
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -207,7 +209,9 @@ def _close_window(sandbox: SandboxState) -> None:
 
 
 def _in_window(sandbox: SandboxState, load: Callable[[], ModuleType]) -> ModuleType:
+    asked = time.monotonic()
     with _lock:
+        sandbox.import_wait_s += time.monotonic() - asked
         _open_window(sandbox)
         try:
             return load()

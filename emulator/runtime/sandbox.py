@@ -46,6 +46,7 @@ class SandboxState:
         "host_modules",
         "log",
         "request_id",
+        "import_wait_s",
     )
 
     def __init__(self, *, function_name: str, environ: dict[str, str],
@@ -64,6 +65,8 @@ class SandboxState:
         self.log: list[str] | None = None
         #: The request id Lambda's log formatter stamps on records ("" during init).
         self.request_id = ""
+        #: Seconds its threads spent queueing for the process-wide import lock.
+        self.import_wait_s = 0.0
 
 
 class _Current(threading.local):
