@@ -38,9 +38,9 @@ open its modules and directories are visible process-wide, and windows of differ
 environments run one at a time (concurrent cold starts are serialised; a module-level
 ``time.sleep`` holds the others up - the time an environment queues is left out of its
 Init Duration, as each would initialize on its own on AWS); a module another thread
-imports under a local name while a window is open may end up in that environment's table; a timeout that lands while
-a window is being closed (microseconds, at the end of an import) can leave that
-environment's modules in ``sys.modules``.
+imports under a local name while a window is open may end up in that environment's table;
+a timeout that lands while a window is being closed (microseconds, at the end of an
+import) can leave that environment's modules in ``sys.modules``.
 """
 
 from __future__ import annotations
