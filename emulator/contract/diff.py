@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from emulator.contract.diff_load import SpecLoadError
-from emulator.contract.diff_schema import Change, Level, schema_changes
+from emulator.contract.diff_schema import Change, Direction, Level, schema_changes
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _LEVEL_ORDER = {"breaking": 0, "possibly-breaking": 1, "compatible": 2}
@@ -169,18 +169,24 @@ def _request_body(where: str, old: Any, new: Any) -> Iterator[Change]:
         return
     if new.get("required") and not old.get("required"):
         yield Change("breaking", "request-body-became-required", at, f"{at} became required")
-    old_content, new_content = old.get("content") or {}, new.get("content") or {}
-    for media in sorted(set(old_content) | set(new_content)):
+    yield from _content(at, old.get("content") or {}, new.get("content") or {}, "request")
+
+
+def _content(at: str, old: Mapping[str, Any], new: Mapping[str, Any],
+             direction: Direction) -> Iterator[Change]:
+    """A request body's or response's media types: a removed one breaks, schemas compared."""
+    side = "request-body" if direction == "request" else "response"
+    for media in sorted(set(old) | set(new)):
         media_at = f"{at} {media}"
-        if media not in new_content:
-            yield Change("breaking", "request-body-media-type-removed", media_at,
+        if media not in new:
+            yield Change("breaking", f"{side}-media-type-removed", media_at,
                          f"{media_at} removed")
-        elif media not in old_content:
-            yield Change("compatible", "request-body-media-type-added", media_at,
+        elif media not in old:
+            yield Change("compatible", f"{side}-media-type-added", media_at,
                          f"{media_at} added")
         else:
-            yield from schema_changes(media_at, old_content[media].get("schema") or {},
-                                      new_content[media].get("schema") or {}, "request")
+            yield from schema_changes(media_at, old[media].get("schema") or {},
+                                      new[media].get("schema") or {}, direction)
 
 
 def _responses(where: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Change]:
@@ -198,19 +204,8 @@ def _responses(where: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> It
         if status not in old:
             yield Change("compatible", "response-status-added", at, f"{at} added")
             continue
-        old_content = (old[status] or {}).get("content") or {}
-        new_content = (new[status] or {}).get("content") or {}
-        for media in sorted(set(old_content) | set(new_content)):
-            media_at = f"{at} {media}"
-            if media not in new_content:
-                yield Change("breaking", "response-media-type-removed", media_at,
-                             f"{media_at} removed")
-            elif media not in old_content:
-                yield Change("compatible", "response-media-type-added", media_at,
-                             f"{media_at} added")
-            else:
-                yield from schema_changes(media_at, old_content[media].get("schema") or {},
-                                          new_content[media].get("schema") or {}, "response")
+        yield from _content(at, (old[status] or {}).get("content") or {},
+                            (new[status] or {}).get("content") or {}, "response")
         yield from _response_headers(at, (old[status] or {}).get("headers") or {},
                                      (new[status] or {}).get("headers") or {})
 
