@@ -53,12 +53,15 @@ class GatewayError(EmulatorError):
 
     def __init__(self, status: int, body: Mapping[str, Any], *, response_type: str,
                  error_type: str | None = None,
-                 headers: Mapping[str, str] | None = None) -> None:
+                 headers: Mapping[str, str] | None = None, layer: str | None = None) -> None:
         self.status = status
         self.body = MappingProxyType(dict(body))
         self.response_type = response_type
         self.error_type = error_type
         self.headers = MappingProxyType(dict(headers or {}))
+        #: Who answered (``X-Emulator-Layer``) when the response type alone does not say:
+        #: MISSING_AUTHENTICATION_TOKEN is "no-route" unless IAM authorization sent it.
+        self.layer = layer
         super().__init__(f"{status} {response_type}: {json.dumps(dict(body))}")
 
 

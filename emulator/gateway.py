@@ -99,7 +99,7 @@ class ApiGateway:
                     request.path, error.status, error.response_type)
         response = self._responses.render(error, request=request, request_id=request_id,
                                           state=state)
-        layer = gateway_responses.layer_of(error.response_type)
+        layer = error.layer or gateway_responses.layer_of(error.response_type)
         response = _add_headers(response, ((gateway_responses.LAYER_HEADER, layer),))
         return self._with_request_headers(response, request_id)
 
@@ -161,7 +161,8 @@ class ApiGateway:
         event = build_event(request, match, self.api, request_id=request_id,
                             time_epoch_ms=int(self._clock() * 1000),
                             account_id=self._settings.account_id,
-                            authorizer=state.authorizer, api_key=api_key)
+                            authorizer=state.authorizer, api_key=api_key,
+                            iam_caller=state.iam_caller)
         def failure(outcome: CallerTimeout | InvocationResult) -> GatewayError:
             if isinstance(outcome, CallerTimeout):
                 logger.error("%s %s: integration timed out after %d ms", request_id,

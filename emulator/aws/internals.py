@@ -78,6 +78,68 @@ def stop_threaded_server(server: ThreadedMotoServer) -> None:
         close()
 
 
+@dataclass(frozen=True)
+class IamCredentialRecord:
+    """An access key moto issued (IAM ``CreateAccessKey`` or STS ``AssumeRole``), with whom it
+    belongs to and the policy documents that apply to that principal."""
+
+    secret_access_key: str
+    active: bool
+    #: STS credentials only: the token that must come with the key, and when both expire.
+    session_token: str | None
+    expires_at: datetime | None
+    arn: str
+    #: ``AIDA...`` for a user, ``AROA...:session`` for an assumed role.
+    user_id: str
+    #: Identity-based policy documents (JSON text): inline, attached, and the user's groups'.
+    policies: tuple[str, ...]
+
+
+def iam_credential(account_id: str, access_key_id: str) -> IamCredentialRecord | None:
+    """The IAM user or assumed-role key ``access_key_id`` of ``account_id``, if moto has it.
+
+    moto keeps every key it issued in ``IAMBackend.access_keys`` (users' keys and STS's
+    temporary ones, which carry ``role_arn``) and the sessions in ``STSBackend.assumed_roles``.
+    """
+    from moto.iam.exceptions import NotFoundException
+    from moto.iam.models import iam_backends
+    from moto.sts.models import sts_backends
+
+    with MOTO_LOCK:
+        if account_id not in iam_backends:
+            return None
+        iam = iam_backends[account_id]["aws"]
+        key = iam.access_keys.get(access_key_id)
+        if key is None:
+            return None
+        if key.role_arn is None and key.user_name is not None:
+            user = iam.get_user(key.user_name)
+            owners = [user, *iam.get_groups_for_user(user.name)]
+            return IamCredentialRecord(key.secret_access_key, key.status == "Active", None, None,
+                                       user.arn, user.id, _policy_documents(owners))
+        session = sts_backends[account_id]["aws"].get_assumed_role_from_access_key(
+            access_key_id)
+        if session is None:
+            return None
+        try:
+            roles = [iam.get_role_by_arn(session.role_arn)]
+        except NotFoundException:  # AssumeRole on moto does not need the role to exist
+            roles = []
+        return IamCredentialRecord(session.secret_access_key, True, session.session_token,
+                                   session.expiration.replace(tzinfo=UTC), session.arn,
+                                   session.user_id, _policy_documents(roles))
+
+
+def _policy_documents(owners: list[Any]) -> tuple[str, ...]:
+    documents: list[str] = []
+    for owner in owners:
+        documents.extend(owner.policies.values())
+        for managed in owner.managed_policies.values():
+            documents.extend(version.document for version in managed.versions
+                             if version.version_id == managed.default_version_id)
+    return tuple(documents)
+
+
 @dataclass
 class StackResourceRecord:
     """What moto's CloudFormation responses read from a resource of a stack.

@@ -14,7 +14,7 @@ One module per payload, each citing the AWS page it copies:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from emulator.events.http_v1 import build_http_v1_event
@@ -25,9 +25,6 @@ from emulator.routing import RouteMatch
 from emulator.spec import ApiModel
 
 logger = logging.getLogger(__name__)
-
-_Builder = Callable[..., dict[str, Any]]
-
 
 def payload_format_version(api: ApiModel, match: RouteMatch) -> str:
     """``"1.0"`` for REST; the integration's version (default ``"2.0"``) for HTTP APIs."""
@@ -40,20 +37,22 @@ def payload_format_version(api: ApiModel, match: RouteMatch) -> str:
 def build_event(request: HttpRequest, match: RouteMatch, api: ApiModel, *, request_id: str,
                 time_epoch_ms: int, account_id: str,
                 authorizer: Mapping[str, Any] | None = None,
-                api_key: tuple[str, str] | None = None) -> dict[str, Any]:
+                api_key: tuple[str, str] | None = None,
+                iam_caller: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The Lambda event for ``request`` routed to ``match`` on ``api``.
 
     ``api_key`` (value, id) fills ``requestContext.identity`` of REST events; HTTP APIs have
-    no API keys.
+    no API keys. ``iam_caller`` (the SigV4 signer) fills the identity of payload 1.0 events;
+    payload 2.0 has it in ``authorizer.iam``.
     """
-    builder: _Builder
     if api.kind == "REST":
         return build_rest_event(request, match, api, request_id=request_id,
                                 time_epoch_ms=time_epoch_ms, account_id=account_id,
-                                authorizer=authorizer, api_key=api_key)
+                                authorizer=authorizer, api_key=api_key, iam_caller=iam_caller)
     if payload_format_version(api, match) == "1.0":
-        builder = build_http_v1_event
-    else:
-        builder = build_http_v2_event
-    return builder(request, match, api, request_id=request_id, time_epoch_ms=time_epoch_ms,
-                   account_id=account_id, authorizer=authorizer)
+        return build_http_v1_event(request, match, api, request_id=request_id,
+                                   time_epoch_ms=time_epoch_ms, account_id=account_id,
+                                   authorizer=authorizer, iam_caller=iam_caller)
+    return build_http_v2_event(request, match, api, request_id=request_id,
+                               time_epoch_ms=time_epoch_ms, account_id=account_id,
+                               authorizer=authorizer)

@@ -40,7 +40,8 @@ logger = logging.getLogger(__name__)
 
 def build_http_v1_event(request: HttpRequest, match: RouteMatch, api: ApiModel, *,
                         request_id: str, time_epoch_ms: int, account_id: str,
-                        authorizer: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                        authorizer: Mapping[str, Any] | None = None,
+                        iam_caller: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The event an HTTP API sends a Lambda integration with payloadFormatVersion 1.0."""
     operation = match.operation
     headers, multi_headers = v1_header_maps(
@@ -53,7 +54,7 @@ def build_http_v1_event(request: HttpRequest, match: RouteMatch, api: ApiModel, 
         **api_context(request, api, account_id),
         "extendedRequestId": extended_request_id(request_id),
         "httpMethod": request.method,
-        "identity": identity(request, with_api_key=False),
+        "identity": identity(request, with_api_key=False, iam_caller=iam_caller),
         "path": path,
         "protocol": request.protocol,
         "requestId": request_id,

@@ -147,8 +147,10 @@ def rest_body(request: HttpRequest, binary_media_types: tuple[str, ...]) -> tupl
 
 
 def identity(request: HttpRequest, *, with_api_key: bool,
-             api_key: tuple[str, str] | None = None) -> dict[str, Any]:
-    """``requestContext.identity`` for an unauthenticated (non-IAM, non-Cognito) caller."""
+             api_key: tuple[str, str] | None = None,
+             iam_caller: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """``requestContext.identity``: a non-Cognito caller, SigV4-signed when ``iam_caller``
+    gives its ``accessKey``, ``accountId``, ``caller``, ``user`` and ``userArn``."""
     result: dict[str, Any] = {
         "accessKey": None,
         "accountId": None,
@@ -164,6 +166,8 @@ def identity(request: HttpRequest, *, with_api_key: bool,
         "userArn": None,
         "clientCert": None,
     }
+    if iam_caller is not None:
+        result.update(iam_caller)
     if with_api_key:
         result["apiKey"], result["apiKeyId"] = api_key if api_key is not None else (None, None)
     return result
@@ -180,10 +184,12 @@ def stage_variables(api: ApiModel) -> dict[str, str] | None:
 def build_rest_event(request: HttpRequest, match: RouteMatch, api: ApiModel, *, request_id: str,
                      time_epoch_ms: int, account_id: str,
                      authorizer: Mapping[str, Any] | None = None,
-                     api_key: tuple[str, str] | None = None) -> dict[str, Any]:
+                     api_key: tuple[str, str] | None = None,
+                     iam_caller: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The event a REST API sends a Lambda proxy integration.
 
-    ``api_key`` is the (value, id) of the API key the request was accepted with.
+    ``api_key`` is the (value, id) of the API key the request was accepted with,
+    ``iam_caller`` the SigV4 signer under IAM authorization.
     """
     operation = match.operation
     headers, multi_headers = v1_header_maps(
@@ -194,7 +200,8 @@ def build_rest_event(request: HttpRequest, match: RouteMatch, api: ApiModel, *, 
         **api_context(request, api, account_id),
         "extendedRequestId": extended_request_id(request_id),
         "httpMethod": request.method,
-        "identity": identity(request, with_api_key=True, api_key=api_key),
+        "identity": identity(request, with_api_key=True, api_key=api_key,
+                             iam_caller=iam_caller),
         "path": f"/{api.stage}{request.path}",
         "protocol": request.protocol,
         "requestId": request_id,

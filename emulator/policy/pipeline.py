@@ -42,6 +42,9 @@ class RequestState:
     #: The API key value and id the request was accepted with (``identity.apiKey[Id]``).
     api_key: str | None = None
     api_key_id: str | None = None
+    #: The SigV4 signer under IAM authorization: ``accessKey``, ``accountId``, ``caller``,
+    #: ``user``, ``userArn`` of ``requestContext.identity`` (REST, HTTP payload 1.0).
+    iam_caller: dict[str, str] | None = None
     #: ``usageIdentifierKey`` returned by a Lambda authorizer (API key source AUTHORIZER).
     usage_identifier_key: str | None = None
     #: Who answered when no step rejected: ``handler``, ``mock`` or ``cors`` (the

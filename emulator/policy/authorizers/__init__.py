@@ -1,5 +1,5 @@
 """API Gateway authorizers: Lambda (REST TOKEN/REQUEST, HTTP API REQUEST 1.0/2.0), Cognito
-user pools (REST) and JWT (HTTP API), as one policy step.
+user pools (REST), JWT (HTTP API) and IAM (SigV4, both), as one policy step.
 
 Copies "Controlling access" for REST APIs
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html,
@@ -14,6 +14,7 @@ transform writes it (:mod:`.config`); each kind lives in its own module:
   evaluation (:mod:`.iam_policy`)
 * :mod:`.cognito` - REST Cognito user pool authorizers
 * :mod:`.jwt_authorizer` - HTTP API JWT authorizers; :mod:`.jwks` - issuers' keys
+* :mod:`.iam_auth` - IAM authorization (``AWS_IAM``); :mod:`.sigv4` - the signatures
 * :mod:`.rejections` - the 401 / 403 / 500 responses; :mod:`.identity` - identity sources
 
 What an authorizer accepts lands in ``RequestState.authorizer`` (the integration's
@@ -37,6 +38,7 @@ from emulator.policy.authorizers.config import (
     requirement_for,
     sigv4_routes,
 )
+from emulator.policy.authorizers.iam_auth import IamAuthorizer
 from emulator.policy.authorizers.jwks import JwksResolver
 from emulator.policy.authorizers.jwt_authorizer import JwtAuthorizer
 from emulator.policy.authorizers.lambda_authorizer import LambdaAuthorizer
@@ -93,17 +95,17 @@ def _authorizer(config: AuthorizerConfig, api: ApiModel, context: PolicyContext,
 
 def build_authorizer_step(api: ApiModel, context: PolicyContext) -> PolicyStep | None:
     """The authorizer step of ``api``, or ``None`` when no operation uses an authorizer."""
-    unguarded = sigv4_routes(api)
-    if unguarded:
-        logger.warning("%s: IAM authorization (AWS_IAM) is not emulated; %d routes are open: %s",
-                       api.config.logical_id, len(unguarded), ", ".join(unguarded))
     configs = parse_authorizers(api)
-    if not configs:
+    signed_routes = sigv4_routes(api)
+    if not configs and not signed_routes:
         return None
     resolver = JwksResolver(clock=context.clock, pool_exists=_pool_checker(context))
-    authorizers = {name: _authorizer(config, api, context, resolver)
-                   for name, config in configs.items()}
+    authorizers: dict[str, Authorizer] = {name: _authorizer(config, api, context, resolver)
+                                          for name, config in configs.items()}
     routes: dict[str, tuple[Authorizer, tuple[str, ...]]] = {}
+    if signed_routes:
+        iam = authorizers[IamAuthorizer.name] = IamAuthorizer(api, context)
+        routes.update((route_key, (iam, ())) for route_key in signed_routes)
     for operation in api.operations:
         requirement = requirement_for(api, operation, configs)
         if requirement is not None:

@@ -27,8 +27,8 @@ with it are the method's OAuth scopes (SAM ``Auth.AuthorizationScopes``). Names 
 not authorizers - SAM's ``NONE`` for ``Auth: {Authorizer: NONE}``, the ``api_key`` scheme -
 leave the operation to the other policy steps. A missing ``security`` on a CORS ``OPTIONS``
 method is how SAM's ``AddDefaultAuthorizerToCorsPreflight: false`` comes out. IAM
-authorization (``awsSigv4``, SAM's ``AWS_IAM``) is not emulated: such operations are open,
-with a warning at start-up.
+authorization (``x-amazon-apigateway-authtype: awsSigv4``, SAM's ``AWS_IAM``) is found by
+:func:`sigv4_routes` and checked by :mod:`.iam_auth`.
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def _security(api: ApiModel, operation: Operation) -> list[Any]:
 
 
 def sigv4_routes(api: ApiModel) -> list[str]:
-    """Route keys protected by IAM authorization (SAM ``AWS_IAM``), which is not emulated."""
+    """Route keys protected by IAM authorization (SAM ``AWS_IAM``)."""
     names = {name for name, scheme in _schemes(api.config.definition).items()
              if str(scheme.get("x-amazon-apigateway-authtype", "")).lower() == "awssigv4"}
     return [op.route_key for op in api.operations

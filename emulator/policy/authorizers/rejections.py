@@ -69,3 +69,43 @@ def authorizer_configuration_error(kind: ApiKind) -> GatewayError:
                             error_type="AuthorizerConfigurationException")
     return GatewayError(500, {"message": "Internal Server Error"},
                         response_type="AUTHORIZER_CONFIGURATION_ERROR")
+
+
+# -- IAM authorization (SigV4) -----------------------------------------------------------------
+# REST answers 403 with these x-amzn-ErrorType values and messages; HTTP APIs answer
+# {"message":"Forbidden"} when nothing was signed or the policies deny, and the SigV4
+# messages otherwise.
+
+_SIGV4_TYPES = {
+    "missing": ("MISSING_AUTHENTICATION_TOKEN", "MissingAuthenticationTokenException"),
+    "incomplete": ("INVALID_SIGNATURE", "IncompleteSignatureException"),
+    "invalid": ("INVALID_SIGNATURE", "InvalidSignatureException"),
+    "expired": ("INVALID_SIGNATURE", "InvalidSignatureException"),
+    "unrecognized": ("INVALID_SIGNATURE", "UnrecognizedClientException"),
+    "expired_token": ("EXPIRED_TOKEN", "ExpiredTokenException"),
+}
+UNRECOGNIZED_CLIENT = "The security token included in the request is invalid."
+EXPIRED_SECURITY_TOKEN = "The security token included in the request is expired"
+
+
+def signature_rejected(kind: ApiKind, problem: str, message: str) -> GatewayError:
+    """403: the request is not (validly) signed; ``problem`` as in :mod:`.sigv4`, plus
+    ``unrecognized`` (unknown or inactive key) and ``expired_token`` (STS session over)."""
+    response_type, error_type = _SIGV4_TYPES[problem]
+    if kind == "HTTP":
+        text = "Forbidden" if problem == "missing" else message
+        return GatewayError(403, {"message": text}, response_type=response_type,
+                            layer="authorizer")
+    return GatewayError(403, {"message": message}, response_type=response_type,
+                        error_type=error_type, layer="authorizer")
+
+
+def iam_denied(kind: ApiKind, *, user_arn: str, resource_arn: str,
+               explicit: bool) -> GatewayError:
+    """403: the signer's identity-based policies do not allow ``execute-api:Invoke``."""
+    if kind == "HTTP":
+        return GatewayError(403, {"message": "Forbidden"}, response_type="ACCESS_DENIED")
+    message = (f"User: {user_arn} is not authorized to perform: execute-api:Invoke on "
+               f"resource: {resource_arn}" + (" with an explicit deny" if explicit else ""))
+    return GatewayError(403, {"Message": message}, response_type="ACCESS_DENIED",
+                        error_type="AccessDeniedException")
