@@ -22,14 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from overhead import (  # noqa: E402
-    TEMPLATE,
-    Emulator,
-    HttpRequest,
-    _direct_handler,
-    _DirectContext,
-    build_event,
-)
+from overhead import TEMPLATE, Emulator, direct_call  # noqa: E402
 
 BLOCK = 20
 
@@ -41,20 +34,7 @@ def main() -> int:
     args = parser.parse_args()
 
     with Emulator(TEMPLATE) as emulator:
-        table = emulator.stack.resources["ItemsTable"].physical_id
-        emulator.aws.resource("dynamodb").Table(table).put_item(
-            Item={"id": "42", "name": "benchmark item", "tags": ["a", "b"]})
-        gateway = emulator.gateways["ServerlessRestApi"]
-        request = HttpRequest(method="GET", path="/items/42", raw_query="",
-                              headers=(("Host", "127.0.0.1"),), body=b"",
-                              source_ip="127.0.0.1", host="127.0.0.1")
-        match = gateway._router.match("GET", "/items/42")
-        assert match is not None
-        event = build_event(request, match, gateway.api, request_id="bench",
-                            time_epoch_ms=int(time.time() * 1000),
-                            account_id=emulator.settings.account_id)
-        context = _DirectContext()
-        handler = _direct_handler(emulator)
+        handler, event, context = direct_call(emulator, "127.0.0.1")
         for _ in range(200):
             handler(event, context)
         samples: dict[float, list[float]] = {gap: [] for gap in args.gaps_ms}

@@ -223,6 +223,28 @@ def _direct_handler(emulator: Emulator) -> Callable[[dict[str, Any], Any], Any]:
     return app.handler  # type: ignore[no-any-return]
 
 
+def direct_call(emulator: Emulator, host: str) -> tuple[
+        Callable[[dict[str, Any], Any], Any], dict[str, Any], _DirectContext]:
+    """Seed item 42 and return the handler, a prebuilt ``GET /items/42`` event and a context:
+    the direct call every path is compared with."""
+    table = emulator.stack.resources["ItemsTable"].physical_id
+    emulator.aws.resource("dynamodb").Table(table).put_item(
+        Item={"id": "42", "name": "benchmark item", "tags": ["a", "b"]})
+    gateway = emulator.gateways["ServerlessRestApi"]
+    request = HttpRequest(method="GET", path="/items/42", raw_query="",
+                          headers=(("Host", host),), body=b"", source_ip="127.0.0.1",
+                          host=host)
+    match = gateway._router.match("GET", "/items/42")
+    assert match is not None
+    event = build_event(request, match, gateway.api, request_id="bench",
+                        time_epoch_ms=int(time.time() * 1000),
+                        account_id=emulator.settings.account_id)
+    handler = _direct_handler(emulator)
+    context = _DirectContext()
+    assert handler(event, context)["statusCode"] == 200
+    return handler, event, context
+
+
 def _measure(paths: dict[str, Callable[[int], list[float]]], n: int,
              warmup: int) -> dict[str, dict[str, float]]:
     """Latency per path, and the CPU time this process spent per request (all threads)."""
@@ -285,9 +307,6 @@ def main() -> int:
     n, warmup = args.requests, args.warmup
 
     with Emulator(TEMPLATE) as emulator:
-        table = emulator.stack.resources["ItemsTable"].physical_id
-        emulator.aws.resource("dynamodb").Table(table).put_item(
-            Item={"id": "42", "name": "benchmark item", "tags": ["a", "b"]})
         gateway = emulator.gateways["ServerlessRestApi"]
         servers = ServerGroup(emulator, "127.0.0.1", 0)
         servers.start()
@@ -297,17 +316,7 @@ def main() -> int:
             staged = HttpRequest(method="GET", path="/Prod/items/42", raw_query="",
                                  headers=(("Host", f"127.0.0.1:{port}"),), body=b"",
                                  source_ip="127.0.0.1", host=f"127.0.0.1:{port}")
-            request = HttpRequest(method="GET", path="/items/42", raw_query="",
-                                  headers=(("Host", f"127.0.0.1:{port}"),), body=b"",
-                                  source_ip="127.0.0.1", host=f"127.0.0.1:{port}")
-            match = gateway._router.match("GET", "/items/42")
-            assert match is not None
-            event = build_event(request, match, gateway.api, request_id="bench",
-                                time_epoch_ms=int(time.time() * 1000),
-                                account_id=emulator.settings.account_id)
-            context = _DirectContext()
-            handler = _direct_handler(emulator)
-            assert handler(event, context)["statusCode"] == 200
+            handler, event, context = direct_call(emulator, f"127.0.0.1:{port}")
 
             bare = _BareServer(handler, event, context)
             bare_client = _ClientProcess(RAW_CLIENT, bare.port, "/Prod/items/42")
